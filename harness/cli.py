@@ -1,0 +1,60 @@
+"""The ``bioeval`` command line. Subcommands live in ``bioeval.commands.<name>``.
+
+Only argparse is imported at start; each command imports what it needs when it runs, so
+``bioeval --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from bioeval import __version__
+from bioeval.errors import EXIT_USER_ERROR, BioevalError
+
+COMMANDS = ("run", "list", "score", "report", "data", "prompts", "export")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bioeval",
+        description="Zero-shot prompted evaluation of biomedical language models.",
+    )
+    parser.add_argument("--version", action="version", version=f"bioeval {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = _command_module(name)
+        if module is not None:
+            module.register(subparsers)
+    return parser
+
+
+def _command_module(name: str):  # noqa: ANN202 - a module
+    try:
+        return importlib.import_module(f"bioeval.commands.{name}")
+    except ModuleNotFoundError as error:
+        if error.name == f"bioeval.commands.{name}":
+            return None  # command not written yet
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USER_ERROR
+    try:
+        return int(args.handler(args) or 0)
+    except BioevalError as error:
+        print(f"bioeval: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("bioeval: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

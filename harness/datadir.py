@@ -1,0 +1,28 @@
+"""Where dataset files live: ``--data-dir``, then ``$BIOEVAL_DATA_DIR``, then a user cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_DATA_DIR = "BIOEVAL_DATA_DIR"
+ENV_CACHE_DIR = "BIOEVAL_CACHE_DIR"
+
+
+def cache_root() -> Path:
+    """bioeval's cache: ``$BIOEVAL_CACHE_DIR``, else ``$XDG_CACHE_HOME/bioeval``, else ~/.cache."""
+    explicit = os.environ.get(ENV_CACHE_DIR)
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "bioeval"
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    if cli_value:
+        return Path(cli_value).expanduser().resolve()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser().resolve()
+    return (cache_root() / "data").resolve()

@@ -1,0 +1,1 @@
+"""Metrics and output parsers: pure functions over predictions and references."""

@@ -1,0 +1,162 @@
+"""Prompt templates in PromptSource's ``templates.yaml`` format.
+
+A file holds ``dataset``, optional ``subset`` and ``templates: {id: !Template {...}}``; a
+template has ``id``, ``name``, ``jinja`` ("input ||| target"), ``answer_choices`` ("a ||| b", itself
+Jinja), ``reference`` and ``metadata: !TemplateMetadata {original_task, choices_in_prompt,
+metrics, languages}``. Files written here open in PromptSource, and PromptSource files load here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bioeval.errors import DataFileError
+
+TEMPLATE_TAG = "!Template"
+METADATA_TAG = "!TemplateMetadata"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One template, with where it came from and a version hash of its text."""
+
+    id: str
+    name: str
+    jinja: str
+    family: str  # "bigbio", "unified", "instruction", or "imported"
+    target: str  # the view it is written for, or a task type ("NER", "QA" ...) for shared ones
+    answer_choices: str | None = None
+    metrics: tuple[str, ...] = ()
+    original_task: bool | None = None
+    choices_in_prompt: bool | None = None
+    languages: tuple[str, ...] = ("en",)
+    reference: str = ""
+    source: str = ""  # file path (and line) it was loaded from
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the text of the template or of its answer choices changes."""
+        digest = hashlib.sha256()
+        digest.update(self.jinja.encode("utf-8"))
+        digest.update(b"\x00")
+        digest.update((self.answer_choices or "").encode("utf-8"))
+        return digest.hexdigest()[:12]
+
+    @property
+    def is_classification(self) -> bool:
+        return bool(self.answer_choices)
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    dataset: str
+    subset: str | None
+    prompts: tuple[Prompt, ...]
+    path: Path
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that reads PromptSource's two tags as plain mappings with a line number."""
+
+
+def _construct_tagged(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(TEMPLATE_TAG, _construct_tagged)
+_Loader.add_constructor(METADATA_TAG, _construct_tagged)
+
+
+def load_template_file(path: Path, family: str, target: str | None = None) -> TemplateFile:
+    """Read a templates.yaml; ``target`` defaults to the file's ``dataset`` (or subset)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise DataFileError(path, f"invalid YAML: {getattr(error, 'problem', error)}", line) from None
+    except UnicodeDecodeError:
+        raise DataFileError(path, "not UTF-8 text") from None
+    if not isinstance(data, dict) or "templates" not in data:
+        raise DataFileError(path, "expected a PromptSource file with 'dataset' and 'templates' keys")
+    dataset = str(data.get("dataset", ""))
+    subset = data.get("subset")
+    templates = data["templates"] or {}
+    if not isinstance(templates, dict):
+        raise DataFileError(path, "'templates' must map template ids to !Template entries")
+    prompts = tuple(
+        _prompt_from_mapping(key, raw, path, family, target or subset or dataset)
+        for key, raw in templates.items()
+    )
+    return TemplateFile(dataset=dataset, subset=subset, prompts=prompts, path=path)
+
+
+def _prompt_from_mapping(key: Any, raw: Any, path: Path, family: str, target: str) -> Prompt:
+    if not isinstance(raw, dict):
+        raise DataFileError(path, f"template {key!r}: expected a !Template mapping")
+    line = raw.get("__line__")
+    name = str(raw.get("name") or "")
+    for required in ("id", "name", "jinja"):
+        if not raw.get(required):
+            raise DataFileError(path, f"template {name or key!r}: missing {required!r}", line)
+    if str(raw["id"]) != str(key):
+        raise DataFileError(
+            path, f"template {name!r}: id {raw['id']!r} differs from its key {key!r}", line
+        )
+    metadata = raw.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise DataFileError(path, f"template {name!r}: metadata must be a !TemplateMetadata", line)
+    choices = raw.get("answer_choices")
+    return Prompt(
+        id=str(raw["id"]),
+        name=name,
+        jinja=str(raw["jinja"]),
+        family=family,
+        target=target,
+        answer_choices=str(choices) if choices else None,
+        metrics=tuple(metadata.get("metrics") or ()),
+        original_task=metadata.get("original_task"),
+        choices_in_prompt=metadata.get("choices_in_prompt"),
+        languages=tuple(metadata.get("languages") or ("en",)),
+        reference=str(raw.get("reference") or ""),
+        source=f"{path}:{line}" if line else str(path),
+    )
+
+
+def dump_template_file(dataset: str, subset: str | None, prompts: list[Prompt]) -> str:
+    """PromptSource-compatible YAML text for ``prompts`` (tags included)."""
+    lines = [f"dataset: {dataset}"]
+    if subset:
+        lines.append(f"subset: {subset}")
+    lines.append("templates:")
+    for prompt in prompts:
+        metadata = {
+            "choices_in_prompt": prompt.choices_in_prompt,
+            "languages": list(prompt.languages),
+            "metrics": list(prompt.metrics),
+            "original_task": prompt.original_task,
+        }
+        body = {
+            "answer_choices": prompt.answer_choices,
+            "id": prompt.id,
+            "jinja": prompt.jinja,
+            "name": prompt.name,
+            "reference": prompt.reference,
+        }
+        text = yaml.safe_dump(body, sort_keys=True, allow_unicode=True, width=10_000)
+        meta_text = yaml.safe_dump(metadata, sort_keys=True, allow_unicode=True)
+        lines.append(f"  {prompt.id}: {TEMPLATE_TAG}")
+        for body_line in text.splitlines():
+            lines.append(f"    {body_line}")
+        lines.append(f"    metadata: {METADATA_TAG}")
+        for meta_line in meta_text.splitlines():
+            lines.append(f"      {meta_line}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Datasets: one module per dataset declaring ``DATASET``; see ``bioeval.tasks.core``."""

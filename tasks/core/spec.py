@@ -1,0 +1,98 @@
+"""What a dataset module declares: metadata, upstream sources, and its evaluation views.
+
+A dataset module in ``bioeval.tasks`` defines one module-level ``DATASET = DatasetSpec(...)``;
+the registry finds it. Files live in the data directory as ``<dataset>/<source>/<path>``,
+exactly as the publisher ships them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bioeval.tasks.core.schemas import Record, Schema, TaskType
+
+
+class Access(str, enum.Enum):
+    """Whether anyone may download a dataset, or only after registration or a data-use agreement."""
+
+    PUBLIC = "public"
+    REGISTRATION = "registration"  # free, but behind a sign-up (e.g. BioASQ)
+    CREDENTIALED = "credentialed"  # data-use agreement (e.g. MIMIC-derived MedNLI, n2c2)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of an upstream release, as stored under ``<dataset>/<source>/``."""
+
+    path: str  # relative to the source folder, '/'-separated
+    url: str | None = None  # where the publisher serves it (None: not downloadable)
+    sha256: str | None = None  # of the file as served; checked on download
+    archive_member: str | None = None  # when ``url`` is an archive: the member to extract
+
+
+@dataclass(frozen=True)
+class Source:
+    """One upstream release of a dataset (e.g. BLURB's TSVs, or the original corpus)."""
+
+    name: str  # folder under the dataset folder: "blurb", "original", "pubtator" ...
+    files: tuple[SourceFile, ...]
+    description: str = ""
+
+
+Loader = Callable[[str, Mapping[str, Path]], Iterable[Record]]
+"""Reads one split: (split name, {"<source>/<path>": absolute path}) -> records."""
+
+
+@dataclass(frozen=True)
+class View:
+    """One way of evaluating a dataset: a schema, a task, splits and metrics.
+
+    ``name`` is what users type after ``--tasks``. A dataset with one view names it after
+    itself; BC5CDR has ``bc5cdr_chem`` and ``bc5cdr_disease``.
+    """
+
+    name: str
+    schema: Schema
+    task: TaskType
+    splits: Mapping[str, tuple[str, ...]]  # split -> files it reads, as "<source>/<path>"
+    load: Loader
+    metrics: tuple[str, ...]
+    labels: tuple[str, ...] | None = None  # the closed label set, where there is one
+    eval_split: str = "test"
+    train_split: str | None = "train"  # majority baseline's source split, if any
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    title: str
+    homepage: str
+    license: str
+    citation: str
+    sources: tuple[Source, ...]
+    views: tuple[View, ...]
+    languages: tuple[str, ...] = ("en",)
+    access: Access = Access.PUBLIC
+    how_to_get: str = ""  # for non-public data: what a user must do to obtain the files
+    description: str = ""
+    benchmarks: tuple[str, ...] = field(default=())  # e.g. ("BLURB", "BLUE")
+
+    def source_file(self, ref: str) -> SourceFile:
+        """The declared file for a "<source>/<path>" reference."""
+        source_name, _, path = ref.partition("/")
+        for source in self.sources:
+            if source.name == source_name:
+                for source_file in source.files:
+                    if source_file.path == path:
+                        return source_file
+        raise KeyError(f"{self.name}: no declared file {ref!r}")
+
+    def view(self, name: str) -> View:
+        for view in self.views:
+            if view.name == name:
+                return view
+        raise KeyError(name)

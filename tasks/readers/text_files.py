@@ -1,0 +1,91 @@
+"""Strict reading of text files: UTF-8, tab-separated rows and JSON, with file:line errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from bioeval.errors import DataFileError
+
+
+def read_text(path: Path) -> str:
+    """The file's text; a non-UTF-8 byte fails naming the line it is on."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise DataFileError(
+            path, f"byte 0x{data[error.start]:02x} is not valid UTF-8 (expected UTF-8 text)", line
+        ) from None
+
+
+def read_lines(path: Path) -> list[str]:
+    """Lines without their line ending ("\\r\\n" or "\\n")."""
+    text = read_text(path)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def read_tsv(
+    path: Path, columns: int, header: Sequence[str] | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, fields) of a tab-separated file with exactly ``columns`` fields.
+
+    With ``header`` the first line must be exactly that header. Blank lines are errors, since
+    in these formats they mean a truncated or hand-edited file.
+    """
+    lines = read_lines(path)
+    start = 0
+    if header is not None:
+        if not lines:
+            raise DataFileError(path, f"empty file; expected the header {'<TAB>'.join(header)}", 1)
+        found = lines[0].split("\t")
+        if found != list(header):
+            raise DataFileError(
+                path, f"header is {'<TAB>'.join(found)!r}; expected {'<TAB>'.join(header)!r}", 1
+            )
+        start = 1
+    if len(lines) <= start:
+        raise DataFileError(path, "no data rows")
+    for index in range(start, len(lines)):
+        fields = lines[index].split("\t")
+        if len(fields) != columns:
+            raise DataFileError(
+                path,
+                f"{len(fields)} tab-separated columns; expected {columns}",
+                index + 1,
+            )
+        yield index + 1, fields
+
+
+def read_json(path: Path) -> Any:
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataFileError(path, f"invalid JSON: {error.msg}", error.lineno) from None
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, object) for each non-blank line of a JSON Lines file."""
+    for number, line in enumerate(read_lines(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataFileError(path, f"invalid JSON: {error.msg}", number) from None
+
+
+def require_keys(obj: Any, keys: Sequence[str], path: Path, where: str) -> None:
+    """Fail unless ``obj`` is a JSON object holding every key."""
+    if not isinstance(obj, dict):
+        raise DataFileError(path, f"{where}: expected a JSON object, found {type(obj).__name__}")
+    for key in keys:
+        if key not in obj:
+            raise DataFileError(path, f"{where}: missing key {key!r}")
