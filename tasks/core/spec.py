@@ -60,7 +60,9 @@ class View:
     splits: Mapping[str, tuple[str, ...]]  # split -> files it reads, as "<source>/<path>"
     load: Loader
     metrics: tuple[str, ...]
-    labels: tuple[str, ...] | None = None  # the closed label set, where there is one
+    labels: tuple[str, ...] | None = None  # closed label set (classes, or entity types for NER)
+    label_text: Mapping[str, str] | None = None  # label -> words, for dataset-agnostic prompts
+    negative_label: str | None = None  # the "no relation" class micro-F1 leaves out (RE)
     eval_split: str = "test"
     train_split: str | None = "train"  # majority baseline's source split, if any
     description: str = ""
