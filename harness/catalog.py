@@ -1,0 +1,70 @@
+"""What ``bioeval list`` shows: datasets with availability, prompts, models, suites."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from bioeval.tables import format_table
+
+
+def availability(spec, view, data_dir: Path) -> str:  # noqa: ANN001 - DatasetSpec, View
+    from bioeval.tasks.core.loading import has_split
+    from bioeval.tasks.core.spec import Access
+
+    if has_split(spec, view, view.eval_split, data_dir):
+        return "present"
+    if spec.access is not Access.PUBLIC:
+        return spec.access.value
+    refs = view.splits.get(view.eval_split, ())
+    if refs and all(spec.source_file(ref).url for ref in refs):
+        return "downloadable"
+    return "missing"
+
+
+def datasets_table(data_dir: Path) -> str:
+    from bioeval.tasks.core.registry import all_views
+
+    rows = []
+    for spec, view in all_views():
+        rows.append(
+            (
+                view.name,
+                spec.name,
+                view.schema.value,
+                view.task.value,
+                spec.license,
+                ",".join(view.splits),
+                availability(spec, view, data_dir),
+            )
+        )
+    headers = ("task", "dataset", "schema", "type", "license", "splits", "files")
+    return f"data directory: {data_dir}\n" + format_table(headers, rows)
+
+
+def prompts_table() -> str:
+    from bioeval.prompts.library import all_prompts
+
+    counts = Counter((p.target, p.family) for p in all_prompts())
+    families = sorted({family for _, family in counts})
+    targets = sorted({target for target, _ in counts})
+    rows = [(t, *(counts.get((t, f), 0) for f in families)) for t in targets]
+    return format_table(("task", *families), rows)
+
+
+def models_table() -> str:
+    from bioeval.models import model_aliases
+
+    rows = [
+        (m.name, m.backend, m.pretrained or "", m.kind if m.backend in ("hf", "vllm") else "",
+         m.params or "", m.study or "")
+        for m in model_aliases().values()
+    ]
+    return format_table(("model", "backend", "pretrained", "kind", "params", "study"), rows)
+
+
+def suites_table() -> str:
+    from bioeval.suites import all_suites
+
+    rows = [(s.name, len(s.tasks), ",".join(s.tasks), s.description) for s in all_suites().values()]
+    return format_table(("suite", "tasks", "task names", "description"), rows)

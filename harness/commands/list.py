@@ -1,0 +1,28 @@
+"""``bioeval list datasets|prompts|models|suites``."""
+
+from __future__ import annotations
+
+import argparse
+
+WHAT = ("datasets", "prompts", "models", "suites")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("list", help="list datasets, prompts, models or suites")
+    parser.add_argument("what", choices=WHAT)
+    parser.add_argument("--data-dir", help="data directory (default: $BIOEVAL_DATA_DIR or cache)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bioeval import catalog
+    from bioeval.datadir import resolve_data_dir
+
+    listers = {
+        "datasets": lambda: catalog.datasets_table(resolve_data_dir(args.data_dir)),
+        "prompts": catalog.prompts_table,
+        "models": catalog.models_table,
+        "suites": catalog.suites_table,
+    }
+    print(listers[args.what]())
+    return 0

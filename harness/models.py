@@ -1,0 +1,106 @@
+"""Model aliases (``configs/models.yaml``) and ad-hoc model names.
+
+``--model`` takes an alias (``t0pp``), or ``BACKEND:ID`` for anything else: ``hf:gpt2``,
+``hf:/path/to/folder``, ``vllm:meta-llama/Llama-3.1-8B``, ``openai-chat:gpt-4o-mini``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bioeval.errors import BioevalError, DataFileError, UnknownNameError
+
+BACKENDS = ("hf", "vllm", "openai-chat", "openai-completions", "majority")
+KINDS = ("causal", "seq2seq")
+_FIELDS = {
+    "backend", "pretrained", "kind", "gguf", "chat", "params", "study", "notes", "base_url",
+    "api_key_env", "args",
+}
+
+
+@dataclass(frozen=True)
+class GgufSource:
+    """A GGUF file shipped inside an installed Python package (found without importing it)."""
+
+    package: str
+    file: str
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    backend: str
+    pretrained: str | None = None
+    kind: str = "causal"
+    gguf: GgufSource | None = None
+    chat: bool = False
+    params: str | None = None
+    study: str | None = None
+    notes: str = ""
+    base_url: str | None = None
+    api_key_env: str | None = None
+    args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+def _config_text() -> tuple[str, str]:
+    path = resources.files("bioeval.configs").joinpath("models.yaml")
+    return str(path), path.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def model_aliases() -> dict[str, ModelSpec]:
+    origin, text = _config_text()
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise DataFileError(origin, f"invalid YAML: {error}", mark.line + 1 if mark else None) from None
+    return {name: _spec(name, entry, origin) for name, entry in raw.items()}
+
+
+def _spec(name: str, entry: Any, origin: str) -> ModelSpec:
+    if not isinstance(entry, dict):
+        raise DataFileError(origin, f"model {name!r}: expected a mapping of settings")
+    unknown = set(entry) - _FIELDS
+    if unknown:
+        raise DataFileError(origin, f"model {name!r}: unknown settings {sorted(unknown)}; known {sorted(_FIELDS)}")
+    backend = entry.get("backend")
+    if backend not in BACKENDS:
+        raise DataFileError(origin, f"model {name!r}: backend {backend!r}; expected one of {BACKENDS}")
+    kind = entry.get("kind", "causal")
+    if kind not in KINDS:
+        raise DataFileError(origin, f"model {name!r}: kind {kind!r}; expected one of {KINDS}")
+    gguf = entry.get("gguf")
+    return ModelSpec(
+        name=name,
+        backend=backend,
+        pretrained=entry.get("pretrained"),
+        kind=kind,
+        gguf=GgufSource(**gguf) if gguf else None,
+        chat=bool(entry.get("chat", False)),
+        params=str(entry["params"]) if entry.get("params") is not None else None,
+        study=entry.get("study"),
+        notes=entry.get("notes", ""),
+        base_url=entry.get("base_url"),
+        api_key_env=entry.get("api_key_env"),
+        args=dict(entry.get("args") or {}),
+    )
+
+
+def resolve_model(name: str) -> ModelSpec:
+    """An alias, or ``BACKEND:ID`` for a model without one."""
+    aliases = model_aliases()
+    if name in aliases:
+        return aliases[name]
+    backend, sep, ident = name.partition(":")
+    if sep and backend in BACKENDS and backend != "majority":
+        if not ident:
+            raise BioevalError(f"model {name!r}: nothing after '{backend}:'")
+        kind = "seq2seq" if any(tag in ident.lower() for tag in ("t5", "t0", "bart")) else "causal"
+        return ModelSpec(name=name, backend=backend, pretrained=ident, kind=kind)
+    raise UnknownNameError("model", name, list(aliases) + [f"{b}:<id>" for b in BACKENDS[:4]])

@@ -1,0 +1,51 @@
+"""Named task lists (``configs/suites.yaml``): ``bigbio-zeroshot``, ``blurb``, ``blue``.
+
+A suite has ``description``, ``reference`` (the paper), ``tasks`` (view names) and optionally
+``groups`` ({group name: [tasks]}) for benchmarks whose score is a macro average of group
+averages (BLURB), or is a plain macro average over tasks (BLUE) when no groups are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bioeval.errors import DataFileError
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    description: str
+    reference: str
+    tasks: tuple[str, ...]
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@lru_cache(maxsize=1)
+def all_suites() -> dict[str, Suite]:
+    path = resources.files("bioeval.configs").joinpath("suites.yaml")
+    if not path.is_file():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise DataFileError(str(path), f"invalid YAML: {error}") from None
+    return {name: _suite(name, entry, str(path)) for name, entry in raw.items()}
+
+
+def _suite(name: str, entry: Any, origin: str) -> Suite:
+    if not isinstance(entry, dict) or not isinstance(entry.get("tasks"), list):
+        raise DataFileError(origin, f"suite {name!r}: expected a mapping with a 'tasks' list")
+    groups = entry.get("groups") or {}
+    return Suite(
+        name=name,
+        description=str(entry.get("description", "")),
+        reference=str(entry.get("reference", "")),
+        tasks=tuple(str(t) for t in entry["tasks"]),
+        groups=tuple((str(g), tuple(str(t) for t in ts)) for g, ts in groups.items()),
+    )
