@@ -1,0 +1,68 @@
+"""Model backends: each turns a ModelSpec into an lm-eval ``LM`` object.
+
+Dispatch is by ``ModelSpec.backend`` through ``LOADERS``; every loader imports its heavy
+libraries inside the function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bioeval.models import ModelSpec
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    batch_size: int = 8
+    device: str | None = None  # None: cuda if available, else cpu
+    majority_answers: Mapping[str, str] | None = None  # lm-eval task name -> target (majority)
+
+
+Loader = Callable[[ModelSpec, LoadOptions], Any]
+
+
+def _hf(spec: ModelSpec, options: LoadOptions) -> Any:
+    from bioeval.backends.hf import load_hf
+
+    return load_hf(spec, options)
+
+
+def _vllm(spec: ModelSpec, options: LoadOptions) -> Any:
+    from bioeval.backends.vllm import load_vllm
+
+    return load_vllm(spec, options)
+
+
+def _api(spec: ModelSpec, options: LoadOptions) -> Any:
+    from bioeval.backends.api import load_api
+
+    return load_api(spec, options)
+
+
+def _majority(spec: ModelSpec, options: LoadOptions) -> Any:
+    from bioeval.backends.majority import MajorityLM
+
+    return MajorityLM(answers=dict(options.majority_answers or {}))
+
+
+LOADERS: dict[str, Loader] = {
+    "hf": _hf,
+    "vllm": _vllm,
+    "openai-chat": _api,
+    "openai-completions": _api,
+    "majority": _majority,
+}
+
+SCORES_LOGLIKELIHOOD: dict[str, bool] = {
+    "hf": True,
+    "vllm": True,
+    "openai-chat": False,  # chat APIs return text, not the log-probability of a given answer
+    "openai-completions": True,
+    "majority": True,
+}
+
+
+def load_model(spec: ModelSpec, options: LoadOptions) -> Any:
+    return LOADERS[spec.backend](spec, options)

@@ -1,0 +1,75 @@
+"""``bioeval run``: evaluate models on tasks under every prompt, beside the majority baseline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+DEFAULT_MODEL = "smollm2-135m"
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="evaluate models on tasks under every prompt",
+        description="Evaluate each model on each task under each of its prompts, beside the "
+        "majority-class baseline, and write a run folder (run.json, scores.jsonl, samples/).",
+    )
+    parser.add_argument("--model", default=DEFAULT_MODEL, type=_names,
+                        help=f"comma-separated model aliases or BACKEND:ID (default {DEFAULT_MODEL})")
+    parser.add_argument("--tasks", required=True, type=_names,
+                        help="comma-separated task, dataset or suite names (see `bioeval list`)")
+    parser.add_argument("--prompts", type=_names, default=None,
+                        help="prompt names, ids or families, or 'all' (default: the bigbio family)")
+    parser.add_argument("--limit", type=int, default=None, help="evaluate the first N examples only")
+    parser.add_argument("--data-dir", help="data directory (default: $BIOEVAL_DATA_DIR, then the cache)")
+    parser.add_argument("--output", help="run folder to create (default: results/<time>_<models>)")
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:0 ... (default: auto)")
+    parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
+                        help="auto: rank answer choices by log-likelihood where possible; "
+                        "generate: always generate and parse")
+    parser.set_defaults(handler=run)
+
+
+def default_output(models: list[str]) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    from bioeval.results import safe_name
+
+    return Path("results") / f"{stamp}_{safe_name('+'.join(models))[:80]}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from bioeval.datadir import resolve_data_dir
+    from bioeval.errors import BioevalError
+    from bioeval.plan import build_plan
+    from bioeval.results import RunFolder
+    from bioeval.runner import RunOptions, execute
+    from bioeval.summary import format_summary
+
+    if args.limit is not None and args.limit < 1:
+        raise BioevalError(f"--limit must be a positive number of examples, not {args.limit}")
+    if args.batch_size < 1:
+        raise BioevalError(f"--batch-size must be at least 1, not {args.batch_size}")
+    data_dir = resolve_data_dir(args.data_dir)
+    plan = build_plan(args.model, args.tasks, args.prompts, data_dir, args.limit)
+    output = Path(args.output) if args.output else default_output(args.model)
+    folder = RunFolder.create(output)
+    options = RunOptions(
+        batch_size=args.batch_size,
+        device=args.device,
+        mode=args.mode,
+        command=tuple(sys.argv),
+        prompt_selectors=tuple(args.prompts or ()),
+        limit=args.limit,
+    )
+    rows = execute(plan, folder, options)
+    print(format_summary(rows))
+    print(f"\nrun folder: {output}")
+    return 0

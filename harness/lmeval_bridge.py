@@ -1,0 +1,169 @@
+"""lm-eval as the execution engine: one lm-eval task per (view, prompt).
+
+bioeval renders the prompts itself (sandboxed, seeded) and hands lm-eval documents that carry
+the rendered input, target and answer choices. lm-eval then does what it is good at: batching,
+ranking answer choices by log-likelihood, greedy generation, chat templates, and the model
+backends. Its per-sample log is read back into one raw output per example.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bioeval.metrics.parsers import PARSERS
+from bioeval.plan import PromptTask
+
+MULTIPLE_CHOICE = "multiple_choice"
+GENERATE = "generate_until"
+
+
+@dataclass(frozen=True)
+class RawOutput:
+    """What the model produced for one example."""
+
+    text: str | None  # generated text, or the top-ranked answer choice
+    choice_logliks: tuple[float, ...] | None = None
+    error: str | None = None
+
+
+def documents(task: PromptTask) -> list[dict[str, Any]]:
+    """The rendered examples as lm-eval documents (failed renders are left out here)."""
+    docs = []
+    for rendered in task.examples:
+        if rendered.input is None:
+            continue
+        choices = list(rendered.choices or ())
+        target = rendered.target or ""
+        docs.append(
+            {
+                "id": rendered.example.id,
+                "input": rendered.input,
+                "target": target,
+                "choices": choices,
+                "gold_index": choices.index(target) if target in choices else 0,
+            }
+        )
+    return docs
+
+
+def task_config(task: PromptTask, mode: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """An lm-eval task config whose dataset is ``docs``."""
+
+    def load_docs(**_: Any) -> Any:
+        import datasets
+
+        return {"test": datasets.Dataset.from_list(docs)}
+
+    config: dict[str, Any] = {
+        "task": task.key,
+        "custom_dataset": load_docs,
+        "test_split": "test",
+        "doc_to_text": "input",
+        "target_delimiter": " ",
+        "output_type": mode,
+        "metadata": {"version": task.prompt.version},
+    }
+    if mode == MULTIPLE_CHOICE:
+        config.update(
+            doc_to_choice="choices",
+            doc_to_target="gold_index",
+            metric_list=[{"metric": "acc", "aggregation": "mean", "higher_is_better": True}],
+        )
+    else:
+        parser = PARSERS[task.output_kind]
+        config.update(
+            doc_to_target="target",
+            generation_kwargs={
+                "until": list(parser.stop),
+                "max_gen_toks": parser.max_new_tokens,
+                "do_sample": False,
+            },
+            metric_list=[
+                {"metric": "exact_match", "aggregation": "mean", "higher_is_better": True}
+            ],
+        )
+    return config
+
+
+def quiet_libraries() -> None:
+    """lm-eval, datasets and transformers log a warning per task; keep errors only."""
+    for name in ("lm-eval", "lm_eval", "datasets", "transformers", "accelerate"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        import datasets
+
+        datasets.disable_progress_bars()
+    except ImportError:
+        pass
+    import lm_eval.evaluator
+
+    # lm-eval asks `git describe` for the working directory's commit and lets git print
+    # "fatal: not a git repository" outside a checkout; bioeval records its own commit instead.
+    if hasattr(lm_eval.evaluator, "get_git_commit_hash"):
+        lm_eval.evaluator.get_git_commit_hash = _no_git_hash
+
+
+def _no_git_hash() -> None:
+    return None
+
+
+def evaluate(lm: Any, task: PromptTask, mode: str, chat: bool) -> dict[str, RawOutput]:
+    """Run one prompt task through lm-eval; returns {example id: RawOutput}."""
+    from lm_eval import simple_evaluate
+
+    docs = documents(task)
+    if not docs:
+        return {}
+    results = simple_evaluate(
+        model=lm,
+        tasks=[task_config(task, mode, docs)],
+        task_manager=_task_manager(),
+        log_samples=True,
+        bootstrap_iters=0,
+        apply_chat_template=chat,
+        fewshot_as_multiturn=False,
+        num_fewshot=0,
+    )
+    samples = (results or {}).get("samples", {}).get(task.key, [])
+    return {sample["doc"]["id"]: _raw_output(sample, mode) for sample in samples}
+
+
+def _raw_output(sample: Mapping[str, Any], mode: str) -> RawOutput:
+    responses = sample.get("filtered_resps") or sample.get("resps") or []
+    if mode == MULTIPLE_CHOICE:
+        logliks = tuple(float(_first(r)) for r in responses)
+        choices = sample["doc"]["choices"]
+        if not logliks or len(logliks) != len(choices) or any(math.isnan(x) for x in logliks):
+            return RawOutput(text=None, choice_logliks=logliks, error="no log-likelihoods returned")
+        best = max(range(len(logliks)), key=lambda i: logliks[i])
+        return RawOutput(text=choices[best], choice_logliks=logliks)
+    text = responses[0] if responses else None
+    if isinstance(text, list):
+        text = text[0] if text else None
+    if text is None:
+        return RawOutput(text=None, error="no generation returned")
+    return RawOutput(text=str(text))
+
+
+def _first(response: Any) -> Any:
+    """lm-eval wraps each log-likelihood as (value, is_greedy), sometimes in one more list."""
+    while isinstance(response, (list, tuple)):
+        response = response[0]
+    return response
+
+
+_MANAGER: Any = None
+
+
+def _task_manager() -> Any:
+    """One TaskManager without lm-eval's own task catalogue (indexing it takes seconds)."""
+    global _MANAGER
+    if _MANAGER is None:
+        from lm_eval.tasks import TaskManager
+
+        _MANAGER = TaskManager(include_defaults=False)
+    return _MANAGER

@@ -1,0 +1,191 @@
+"""Everything a run needs, resolved and checked before any model loads.
+
+Names (models, tasks, suites, prompts) are resolved with did-you-mean errors, data files are
+checked and parsed, every prompt is rendered on every example (failures are kept per example),
+and the majority baseline's answer is computed per prompt.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bioeval.errors import BioevalError, UnknownNameError
+from bioeval.metrics.registry import OUTPUT_KIND, from_promptsource
+from bioeval.models import ModelSpec, resolve_model
+from bioeval.prompting import TemplateError, prompts_for_view, render_example
+from bioeval.prompts.template import Prompt
+from bioeval.suites import all_suites
+from bioeval.tasks.core.loading import has_split, load_split, require_files, split_files
+from bioeval.tasks.core.registry import views_named
+from bioeval.tasks.core.schemas import Example
+from bioeval.tasks.core.spec import DatasetSpec, View
+
+
+@dataclass(frozen=True)
+class RenderedExample:
+    example: Example
+    input: str | None  # None when the template failed on this example
+    target: str | None
+    choices: tuple[str, ...] | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PromptTask:
+    """One (view, prompt): what lm-eval evaluates as one task."""
+
+    spec: DatasetSpec
+    view: View
+    prompt: Prompt
+    metrics: tuple[str, ...]
+    output_kind: str  # parser name: "label", "number", ...
+    examples: tuple[RenderedExample, ...]
+    majority_answer: str
+    majority_source: str  # the split the baseline's answer was counted on, and how
+
+    @property
+    def key(self) -> str:
+        """The lm-eval task name: unique per (view, prompt)."""
+        return f"bioeval.{self.view.name}.{self.prompt.name}"
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    models: tuple[ModelSpec, ...]
+    tasks: tuple[PromptTask, ...]
+    data_dir: Path
+    data_files: tuple[Path, ...]
+
+
+def expand_task_names(names: Sequence[str]) -> list[str]:
+    """Suite names become their task lists; order kept, duplicates dropped."""
+    suites = all_suites()
+    out: list[str] = []
+    for name in names:
+        for task in suites[name].tasks if name in suites else (name,):
+            if task not in out:
+                out.append(task)
+    return out
+
+
+def resolve_views(names: Sequence[str]) -> list[tuple[DatasetSpec, View]]:
+    chosen: list[tuple[DatasetSpec, View]] = []
+    for name in expand_task_names(names):
+        try:
+            found = views_named(name)
+        except UnknownNameError as error:
+            raise UnknownNameError("task", name, _known_task_names()) from error
+        chosen.extend(pair for pair in found if pair not in chosen)
+    return chosen
+
+
+def _known_task_names() -> list[str]:
+    from bioeval.tasks.core.registry import all_datasets, all_views
+
+    return (
+        [view.name for _, view in all_views()]
+        + [spec.name for spec in all_datasets()]
+        + list(all_suites())
+    )
+
+
+def metrics_for(prompt: Prompt, view: View) -> tuple[str, ...]:
+    """The prompt's declared metrics (PromptSource names mapped), else the view's."""
+    declared = tuple(from_promptsource(name) for name in prompt.metrics if name != "Other")
+    return declared or view.metrics
+
+
+def output_kind(prompt: Prompt, metrics: Sequence[str]) -> str:
+    kinds = {OUTPUT_KIND[m] for m in metrics if m in OUTPUT_KIND}
+    if prompt.answer_choices and (not kinds or kinds == {"label"}):
+        return "label"
+    if len(kinds) != 1:
+        raise BioevalError(
+            f"prompt {prompt.name!r} ({prompt.source}): its metrics {list(metrics)} need "
+            f"different output parsers {sorted(kinds)}; split it into one prompt per kind"
+        )
+    return kinds.pop()
+
+
+def render_all(prompt: Prompt, view: View, examples: Sequence[Example]) -> list[RenderedExample]:
+    out = []
+    for example in examples:
+        try:
+            rendered = render_example(prompt, view, example)
+        except TemplateError as error:
+            out.append(RenderedExample(example, None, None, None, error=f"template: {error}"))
+            continue
+        out.append(RenderedExample(example, rendered.input, rendered.target, rendered.choices))
+    return out
+
+
+def majority_answer(
+    prompt: Prompt, view: View, examples: Sequence[Example], source: str
+) -> tuple[str, str]:
+    """The most frequent rendered target of ``examples``; ties go to the one sorting first."""
+    targets = Counter(
+        r.target for r in render_all(prompt, view, examples) if r.target is not None
+    )
+    if not targets:
+        raise BioevalError(f"prompt {prompt.name!r} renders no target on {view.name} {source}")
+    best = max(targets.values())
+    return min(target for target, count in targets.items() if count == best), source
+
+
+def baseline_examples(
+    spec: DatasetSpec, view: View, eval_examples: Sequence[Example], data_dir: Path
+) -> tuple[list[Example], str]:
+    """The training split when it is there, else the evaluated split (and a note saying so)."""
+    split = view.train_split
+    if split and has_split(spec, view, split, data_dir):
+        examples = load_split(spec, view, split, data_dir)
+        return examples, f"{split} split ({len(examples)} examples)"
+    return list(eval_examples), (
+        f"evaluated split {view.eval_split} ({len(eval_examples)} examples): "
+        f"no {split or 'training'} split available"
+    )
+
+
+def build_plan(
+    model_names: Sequence[str],
+    task_names: Sequence[str],
+    prompt_selectors: Sequence[str] | None,
+    data_dir: Path,
+    limit: int | None,
+) -> RunPlan:
+    models = tuple(resolve_model(name) for name in model_names)
+    views = resolve_views(task_names)
+    chosen_prompts = {view.name: prompts_for_view(view, prompt_selectors) for _, view in views}
+    for spec, view in views:  # fail on a missing file before parsing anything
+        require_files(spec, view, view.eval_split, data_dir)
+        if not chosen_prompts[view.name]:
+            raise BioevalError(f"no prompt of the selection applies to task {view.name!r}")
+    tasks: list[PromptTask] = []
+    files: list[Path] = []
+    for spec, view in views:
+        full = load_split(spec, view, view.eval_split, data_dir)
+        examples = full[:limit] if limit is not None else full
+        files.extend(split_files(spec, view, view.eval_split, data_dir).values())
+        if view.train_split and has_split(spec, view, view.train_split, data_dir):
+            files.extend(split_files(spec, view, view.train_split, data_dir).values())
+        train, source = baseline_examples(spec, view, full, data_dir)
+        for prompt in chosen_prompts[view.name]:
+            metrics = metrics_for(prompt, view)
+            answer, source = majority_answer(prompt, view, train, source)
+            tasks.append(
+                PromptTask(
+                    spec=spec,
+                    view=view,
+                    prompt=prompt,
+                    metrics=metrics,
+                    output_kind=output_kind(prompt, metrics),
+                    examples=tuple(render_all(prompt, view, examples)),
+                    majority_answer=answer,
+                    majority_source=source,
+                )
+            )
+    unique_files = tuple(dict.fromkeys(files))
+    return RunPlan(models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files)

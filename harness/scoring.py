@@ -1,0 +1,127 @@
+"""From raw outputs to predictions, sample rows and scores for one (model, view, prompt).
+
+The gold of an example is its rendered target read by the same parser as the model's output,
+so a prompt is scored exactly as it asks. Every example is kept: a template that failed, a
+backend error or an unparseable output becomes a Prediction with an error, counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bioeval.errors import BioevalError
+from bioeval.lmeval_bridge import MULTIPLE_CHOICE, RawOutput
+from bioeval.metrics.parsers import PARSERS
+from bioeval.metrics.types import Prediction, Score
+from bioeval.plan import PromptTask, RenderedExample
+
+
+@dataclass(frozen=True)
+class ScoredTask:
+    predictions: tuple[Prediction, ...]
+    references: tuple[Any, ...]
+    scores: tuple[Score, ...]
+
+
+def read_gold(task: PromptTask, rendered: RenderedExample) -> Any:
+    if rendered.target is None:
+        return None
+    if task.output_kind == "label":
+        return rendered.target
+    gold = PARSERS[task.output_kind].parse(rendered.target, rendered.choices or ())
+    if not gold.parsed:
+        raise BioevalError(
+            f"prompt {task.prompt.name!r} ({task.prompt.source}) renders target "
+            f"{rendered.target!r} for {rendered.example.id}, which its own parser cannot read: "
+            f"{gold.error}"
+        )
+    return gold.value
+
+
+def predict(task: PromptTask, rendered: RenderedExample, raw: RawOutput | None, mode: str) -> Prediction:
+    if rendered.error is not None:
+        return Prediction(value=None, raw="", error=rendered.error)
+    if raw is None:
+        return Prediction(value=None, raw="", error="no output from the model for this example")
+    if raw.error is not None or raw.text is None:
+        return Prediction(value=None, raw=raw.text or "", error=raw.error or "no output")
+    if mode == MULTIPLE_CHOICE:
+        return Prediction(value=raw.text, raw=raw.text)
+    return PARSERS[task.output_kind].parse(raw.text, rendered.choices or ())
+
+
+def score_task(task: PromptTask, outputs: Mapping[str, RawOutput], mode: str) -> ScoredTask:
+    from bioeval.metrics import scoring
+
+    predictions = tuple(
+        predict(task, rendered, outputs.get(rendered.example.id), mode) for rendered in task.examples
+    )
+    references = tuple(read_gold(task, rendered) for rendered in task.examples)
+    scores = tuple(
+        scoring.score(metric, predictions, references, options=metric_options(task))
+        for metric in task.metrics
+    )
+    return ScoredTask(predictions=predictions, references=references, scores=scores)
+
+
+def metric_options(task: PromptTask) -> dict[str, Any]:
+    view = task.view
+    return {"negative": view.negative_label, "labels": list(view.labels or ())}
+
+
+def sample_rows(
+    task: PromptTask, scored: ScoredTask, outputs: Mapping[str, RawOutput]
+) -> list[dict[str, Any]]:
+    rows = []
+    for rendered, prediction, gold in zip(task.examples, scored.predictions, scored.references):
+        raw = outputs.get(rendered.example.id)
+        row: dict[str, Any] = {
+            "id": rendered.example.id,
+            "input": rendered.input,
+            "target": rendered.target,
+            "output": prediction.raw,
+            "prediction": _jsonable(prediction.value),
+            "gold": _jsonable(gold),
+            "error": prediction.error,
+        }
+        if rendered.choices is not None:
+            row["choices"] = list(rendered.choices)
+        if raw is not None and raw.choice_logliks is not None:
+            row["choice_logliks"] = list(raw.choice_logliks)
+        rows.append(row)
+    return rows
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (frozenset, set)):
+        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def score_rows(
+    model: str, task: PromptTask, scores: Sequence[Score], mode: str, note: str = ""
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "model": model,
+            "task": task.view.name,
+            "dataset": task.spec.name,
+            "prompt": task.prompt.name,
+            "prompt_id": task.prompt.id,
+            "prompt_version": task.prompt.version,
+            "family": task.prompt.family,
+            "mode": mode,
+            "metric": score.metric,
+            "value": score.value,
+            "ci_low": score.ci_low,
+            "ci_high": score.ci_high,
+            "n": score.n,
+            "n_unparsed": score.n_unparsed,
+            "note": "; ".join(part for part in (score.note, note) if part),
+        }
+        for score in scores
+    ]
