@@ -1,11 +1,15 @@
-"""The packaged prompt library: ``prompts/<family>/<target>.yaml``.
+"""The prompt library: ``<root>/<family>/<target>.yaml``.
 
 ``<target>`` is a task view name (``gad``) for dataset-specific families, or a task type
-(``NER``, ``QA`` ...) for families shared by every dataset of that type.
+(``NER``, ``QA`` ...) for families shared by every dataset of that type. The packaged root holds
+the ``bigbio``, ``unified`` and ``instruction`` families; extra roots (templates a user imported
+with ``bioeval prompts import``) come from ``$BIOEVAL_PROMPTS_DIR`` (``os.pathsep``-separated),
+else ``$XDG_CONFIG_HOME/bioeval/prompts`` (``~/.config/bioeval/prompts``) when it exists.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -16,49 +20,85 @@ from bioeval.prompts.template import Prompt, load_template_file
 
 DEFAULT_FAMILY = "bigbio"
 ROOT = Path(__file__).resolve().parent
+ENV_PROMPTS_DIR = "BIOEVAL_PROMPTS_DIR"
+
+
+def user_prompt_dir() -> Path:
+    """Where imported templates go by default (and are read from)."""
+    explicit = os.environ.get(ENV_PROMPTS_DIR)
+    if explicit:
+        return Path(explicit.split(os.pathsep)[0]).expanduser()
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
+    return base / "bioeval" / "prompts"
+
+
+def prompt_roots() -> tuple[Path, ...]:
+    """The packaged library first, then the user's directories that exist."""
+    explicit = os.environ.get(ENV_PROMPTS_DIR)
+    extra = [Path(p).expanduser() for p in explicit.split(os.pathsep) if p] if explicit else [
+        user_prompt_dir()
+    ]
+    return (ROOT, *(root.resolve() for root in extra if root.is_dir()))
 
 
 def families() -> tuple[str, ...]:
-    return tuple(sorted(p.name for p in ROOT.iterdir() if p.is_dir() and any(p.glob("*.yaml"))))
+    return tuple(sorted({p.family for p in all_prompts()}))
 
 
 @lru_cache(maxsize=None)
-def load_directory(root: Path) -> tuple[Prompt, ...]:
-    """Every template under ``root/<family>/<target>.yaml``, syntax-checked."""
+def read_directory(root: Path) -> tuple[Prompt, ...]:
+    """Every template under ``root/<family>/<target>.yaml``, syntax-checked (not de-duplicated)."""
     found: list[Prompt] = []
     for path in sorted(root.glob("*/*.yaml")):
-        family = path.parent.name
-        template_file = load_template_file(path, family=family, target=path.stem)
+        template_file = load_template_file(path, family=path.parent.name, target=path.stem)
         for prompt in template_file.prompts:
             try:
                 check_syntax(prompt)
             except TemplateError as error:
                 raise DataFileError(prompt.source, f"template {prompt.name!r}: {error}") from None
         found.extend(template_file.prompts)
-    _check_unique(found)
     return tuple(found)
 
 
+def load_directory(root: Path) -> tuple[Prompt, ...]:
+    """``read_directory``, failing on a duplicate id or name."""
+    prompts = read_directory(root)
+    problems = duplicates(prompts)
+    if problems:
+        source, message = problems[0]
+        raise DataFileError(source, message)
+    return prompts
+
+
 def all_prompts() -> tuple[Prompt, ...]:
-    return load_directory(ROOT)
+    """Every template of every root; ids unique across roots, names unique per family/target."""
+    prompts = tuple(p for root in prompt_roots() for p in read_directory(root))
+    problems = duplicates(prompts)
+    if problems:
+        source, message = problems[0]
+        raise DataFileError(source, message)
+    return prompts
 
 
-def _check_unique(prompts: Sequence[Prompt]) -> None:
+def duplicates(prompts: Sequence[Prompt]) -> list[tuple[str, str]]:
+    """(source, message) for every id used twice and every name used twice in one target file."""
+    problems: list[tuple[str, str]] = []
     seen_ids: dict[str, Prompt] = {}
     seen_names: dict[tuple[str, str, str], Prompt] = {}
     for prompt in prompts:
-        if prompt.id in seen_ids:
-            raise DataFileError(
-                prompt.source, f"template id {prompt.id} already used at {seen_ids[prompt.id].source}"
+        first = seen_ids.setdefault(prompt.id, prompt)
+        if first is not prompt:
+            problems.append(
+                (prompt.source, f"template {prompt.name!r}: id {prompt.id} already used at {first.source}")
             )
-        seen_ids[prompt.id] = prompt
         key = (prompt.family, prompt.target, prompt.name)
-        if key in seen_names:
-            raise DataFileError(
-                prompt.source,
-                f"template name {prompt.name!r} already used at {seen_names[key].source}",
+        first = seen_names.setdefault(key, prompt)
+        if first is not prompt:
+            problems.append(
+                (prompt.source, f"template name {prompt.name!r} already used at {first.source}")
             )
-        seen_names[key] = prompt
+    return problems
 
 
 def prompts_for(view_name: str, task_type: str, prompts: Iterable[Prompt]) -> list[Prompt]:
@@ -66,25 +106,29 @@ def prompts_for(view_name: str, task_type: str, prompts: Iterable[Prompt]) -> li
     return [p for p in prompts if p.target in (view_name, task_type)]
 
 
-def select(candidates: Sequence[Prompt], selectors: Sequence[str] | None, view: str) -> list[Prompt]:
+def matches(prompt: Prompt, selector: str) -> bool:
+    """``all``, a family, a name, an id, or ``family/name``."""
+    return selector == "all" or selector in (
+        prompt.name,
+        prompt.id,
+        prompt.family,
+        f"{prompt.family}/{prompt.name}",
+    )
+
+
+def select(candidates: Sequence[Prompt], selectors: Sequence[str] | None, view: str = "") -> list[Prompt]:
     """Pick by name, id, family or ``all``; the default is the BigBIO family."""
     if not selectors:
         return [p for p in candidates if p.family == DEFAULT_FAMILY]
     chosen: list[Prompt] = []
     for selector in selectors:
-        if selector == "all":
-            matched = list(candidates)
-        else:
-            matched = [
-                p for p in candidates if selector in (p.name, p.id, p.family, f"{p.family}/{p.name}")
-            ]
-        chosen.extend(p for p in matched if p not in chosen)
+        chosen.extend(p for p in candidates if matches(p, selector) and p not in chosen)
     return chosen
 
 
 def check_selectors(selectors: Sequence[str], every: Sequence[Prompt]) -> None:
     """Fail at start for a selector that names no prompt at all (with a did-you-mean hint)."""
-    known = {"all"} | {p.name for p in every} | {p.id for p in every} | {p.family for p in every}
     for selector in selectors:
-        if selector not in known and not any(selector == f"{p.family}/{p.name}" for p in every):
+        if not any(matches(p, selector) for p in every):
+            known = {"all"} | {p.name for p in every} | {p.family for p in every}
             raise UnknownNameError("prompt", selector, known)

@@ -131,32 +131,61 @@ def _prompt_from_mapping(key: Any, raw: Any, path: Path, family: str, target: st
     )
 
 
+class _Tagged(dict):
+    """A mapping written with a YAML tag (PromptSource's !Template / !TemplateMetadata)."""
+
+    tag = ""
+
+
+class _TemplateNode(_Tagged):
+    tag = TEMPLATE_TAG
+
+
+class _MetadataNode(_Tagged):
+    tag = METADATA_TAG
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes the two tags, keys sorted as PromptSource's own yaml.dump does."""
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.MappingNode:
+    return dumper.represent_mapping(data.tag, dict(sorted(data.items())))
+
+
+def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    """Multi-line text as a literal block (PyYAML falls back to quotes where it must)."""
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+_Dumper.add_representer(_TemplateNode, _represent_tagged)
+_Dumper.add_representer(_MetadataNode, _represent_tagged)
+
+
 def dump_template_file(dataset: str, subset: str | None, prompts: list[Prompt]) -> str:
     """PromptSource-compatible YAML text for ``prompts`` (tags included)."""
-    lines = [f"dataset: {dataset}"]
+    templates = {
+        prompt.id: _TemplateNode(
+            answer_choices=prompt.answer_choices,
+            id=prompt.id,
+            jinja=prompt.jinja,
+            metadata=_MetadataNode(
+                choices_in_prompt=prompt.choices_in_prompt,
+                languages=list(prompt.languages),
+                metrics=list(prompt.metrics),
+                original_task=prompt.original_task,
+            ),
+            name=prompt.name,
+            reference=prompt.reference,
+        )
+        for prompt in prompts
+    }
+    document: dict[str, Any] = {"dataset": dataset}
     if subset:
-        lines.append(f"subset: {subset}")
-    lines.append("templates:")
-    for prompt in prompts:
-        metadata = {
-            "choices_in_prompt": prompt.choices_in_prompt,
-            "languages": list(prompt.languages),
-            "metrics": list(prompt.metrics),
-            "original_task": prompt.original_task,
-        }
-        body = {
-            "answer_choices": prompt.answer_choices,
-            "id": prompt.id,
-            "jinja": prompt.jinja,
-            "name": prompt.name,
-            "reference": prompt.reference,
-        }
-        text = yaml.safe_dump(body, sort_keys=True, allow_unicode=True, width=10_000)
-        meta_text = yaml.safe_dump(metadata, sort_keys=True, allow_unicode=True)
-        lines.append(f"  {prompt.id}: {TEMPLATE_TAG}")
-        for body_line in text.splitlines():
-            lines.append(f"    {body_line}")
-        lines.append(f"    metadata: {METADATA_TAG}")
-        for meta_line in meta_text.splitlines():
-            lines.append(f"      {meta_line}")
-    return "\n".join(lines) + "\n"
+        document["subset"] = subset
+    document["templates"] = templates
+    return yaml.dump(
+        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
