@@ -1,24 +1,40 @@
 """Prompts meet datasets: which templates apply to a view, their fields, and rendering.
 
-A template reads its record's BigBIO fields plus three view-level variables:
-``dataset`` (the view name), ``label_set`` (the view's labels: classes, or entity types for NER)
-and ``label_text`` (label -> natural words, for dataset-agnostic families).
+A template reads its record's BigBIO fields (``template_fields``) plus three view-level
+variables: ``dataset`` (the view name), ``label_set`` (the view's labels: classes, or entity
+types for NER, in the view's order) and ``label_text`` (label -> natural words, for
+dataset-agnostic families; a label without words maps to itself).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bioeval.errors import DataFileError
+from bioeval.errors import BioevalError, DataFileError
 from bioeval.prompts import library
 from bioeval.prompts.render import Rendered, TemplateError, referenced_fields, render
 from bioeval.prompts.template import Prompt
-from bioeval.tasks.core.schemas import RECORD_TYPES, Example, Schema, template_fields
+from bioeval.tasks.core.schemas import RECORD_TYPES, Example, Schema, TaskType, template_fields
 from bioeval.tasks.core.spec import View
 
 VIEW_VARIABLES = ("dataset", "label_set", "label_text")
+
+_FAMILY_FORMATS: Mapping[TaskType, Mapping[str, str]] = {
+    TaskType.NER: {"bigbio": "entity_list", "imported": "entity_list",
+                   "unified": "typed_entities", "instruction": "tagged_entities"},
+    TaskType.PICO: {"bigbio": "typed_entities", "imported": "typed_entities",
+                    "unified": "typed_entities", "instruction": "tagged_entities"},
+    TaskType.DC: {"bigbio": "label_list", "unified": "label_list", "instruction": "label_list"},
+}
+TARGET_FORMATS: Mapping[tuple[str, TaskType], str] = {
+    (family, task): kind for task, kinds in _FAMILY_FORMATS.items() for family, kind in kinds.items()
+}
+"""Target formats fixed by family and task (see prompts/README.md): NER mentions joined by "; "
+(bigbio), "Type: a...b" lines (unified; also every PICO prompt but the instruction family's),
+"[a <Type>]" items (instruction); multi-label DC labels joined by ", ". Every other target's
+format follows from the prompt's metrics (``metrics.registry.OUTPUT_KIND``)."""
 
 
 def schema_fields(schema: Schema) -> set[str]:
@@ -46,22 +62,74 @@ def check_fields(prompt: Prompt, view: View) -> None:
         )
 
 
+def candidate_prompts(view: View, every: Sequence[Prompt] | None = None) -> list[Prompt]:
+    """Every template written for the view or for its task type, in library order."""
+    prompts = library.all_prompts() if every is None else every
+    return library.prompts_for(view.name, view.task.value, prompts)
+
+
 def prompts_for_view(view: View, selectors: Sequence[str] | None = None) -> list[Prompt]:
-    """The view's templates (its own and its task type's), filtered by ``--prompts``."""
+    """The view's templates (its own and its task type's), filtered by ``--prompts``.
+
+    Each chosen template is checked against the view's schema, so a template reading a missing
+    field fails here, before any data or model is loaded.
+    """
     every = library.all_prompts()
     if selectors:
         library.check_selectors(selectors, every)
-    candidates = library.prompts_for(view.name, view.task.value, every)
-    chosen = library.select(candidates, selectors, view.name)
+    chosen = library.select(candidate_prompts(view, every), selectors, view.name)
     for prompt in chosen:
         check_fields(prompt, view)
     return chosen
 
 
-def render_example(prompt: Prompt, view: View, example: Example) -> Rendered:
+def target_format(prompt: Prompt, view: View) -> str | None:
+    """The output parser kind that reads this prompt's target (and the model's output).
+
+    "label" for a classification prompt ranked over its answer choices; None when the metrics
+    do not decide it (unknown names, or kinds that disagree).
+    """
+    from bioeval.metrics.registry import OUTPUT_KIND, from_promptsource
+
+    fixed = TARGET_FORMATS.get((prompt.family, view.task))
+    if fixed is not None:
+        return fixed
+    kinds = set()
+    for name in prompt.metrics:
+        try:
+            kind = OUTPUT_KIND.get(from_promptsource(name))
+        except BioevalError:
+            continue
+        if kind is not None:
+            kinds.add(kind)
+    if prompt.answer_choices and kinds <= {"label"}:
+        return "label"
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def example_fields(view: View, example: Example) -> dict[str, Any]:
+    """What a template sees for one example (computed once, shared by all prompts)."""
     fields = template_fields(example.record)
     fields.update(view_variables(view))
-    return render(prompt, fields, example.id)
+    return fields
 
 
-__all__ = ["Rendered", "TemplateError", "check_fields", "prompts_for_view", "render_example"]
+def render_fields(prompt: Prompt, fields: Mapping[str, Any], example_id: str) -> Rendered:
+    return render(prompt, fields, example_id)
+
+
+def render_example(prompt: Prompt, view: View, example: Example) -> Rendered:
+    return render(prompt, example_fields(view, example), example.id)
+
+
+__all__ = [
+    "Rendered",
+    "TemplateError",
+    "candidate_prompts",
+    "check_fields",
+    "example_fields",
+    "prompts_for_view",
+    "render_example",
+    "render_fields",
+    "target_format",
+]

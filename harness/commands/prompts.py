@@ -1,0 +1,200 @@
+"""``bioeval prompts check|show|import|export``: lint, inspect and exchange prompt templates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_LINT_FAILED = 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("prompts", help="check, show, import or export prompt templates")
+    actions = parser.add_subparsers(dest="prompts_command", metavar="ACTION", required=True)
+
+    check = actions.add_parser(
+        "check", help="render every template on every example of the evaluated split and lint it"
+    )
+    check.add_argument("tasks", nargs="*", metavar="TASK", help="views or datasets (default: all)")
+    check.add_argument("--data-dir", help="data directory (default: $BIOEVAL_DATA_DIR or cache)")
+    check.add_argument("--limit", type=int, help="only the first N examples of each view")
+    check.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    check.set_defaults(handler=run_check)
+
+    show = actions.add_parser("show", help="print one template rendered on one example")
+    show.add_argument("which", metavar="TASK/PROMPT", help="e.g. gad/masked_association_yes_no")
+    show.add_argument("--example", default="0", help="index in the split (default 0) or example id")
+    show.add_argument("--split", help="split (default: the view's evaluated split)")
+    show.add_argument("--data-dir", help="data directory (default: $BIOEVAL_DATA_DIR or cache)")
+    show.set_defaults(handler=run_show)
+
+    importer = actions.add_parser(
+        "import", help="import PromptSource template folders (<dataset>/<subset>/templates.yaml)"
+    )
+    importer.add_argument("folder", metavar="DIR")
+    importer.add_argument("--out", help="prompt directory to add them to (default: "
+                          "$BIOEVAL_PROMPTS_DIR or ~/.config/bioeval/prompts)")
+    importer.add_argument("--map", action="append", default=[], metavar="NAME=TASK",
+                          help="map a PromptSource dataset or subset name onto a bioeval view")
+    importer.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    importer.set_defaults(handler=run_import)
+
+    exporter = actions.add_parser("export", help="write templates as PromptSource folders")
+    exporter.add_argument("out", metavar="OUT_DIR")
+    exporter.add_argument("--tasks", nargs="*", default=[], metavar="TASK")
+    exporter.add_argument("--prompts", nargs="*", default=["all"], metavar="SELECTOR",
+                          help="names, ids, families or 'all' (default: all)")
+    exporter.set_defaults(handler=run_export)
+
+
+def _views(names: list[str]):  # noqa: ANN202 - list of (DatasetSpec, View)
+    from bioeval.tasks.core.registry import all_views, views_named
+
+    if not names:
+        return list(all_views())
+    chosen = []
+    for name in names:
+        chosen.extend(pair for pair in views_named(name) if pair not in chosen)
+    return chosen
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bioeval.datadir import resolve_data_dir
+    from bioeval.prompt_lint import check_views, library_duplicates
+    from bioeval.prompts import library
+    from bioeval.tables import format_table
+
+    data_dir: Path = resolve_data_dir(args.data_dir)
+    every = [p for root in library.prompt_roots() for p in library.read_directory(root)]
+    progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    reports = check_views(_views(args.tasks), data_dir, every, args.limit, progress)
+    families = sorted({p.family for p in every})
+    rows = []
+    for report in reports:
+        counts = report.family_counts()
+        rows.append((
+            report.view.name, report.spec.name, report.view.task.value, report.n_examples,
+            *(counts.get(family, 0) for family in families), len(report.prompts),
+            "ok" if not report.problems else f"{len(report.problems)} problems",
+            report.status,
+        ))
+    print(f"data directory: {data_dir}")
+    print(format_table(("task", "dataset", "type", "examples", *families, "total", "lint", "data"),
+                       rows))
+    problems = library_duplicates(every) + [p for r in reports for p in r.problems]
+    if not problems:
+        print(f"\nall templates pass on {sum(1 for r in reports if r.n_examples)} views with data")
+        return 0
+    print(f"\n{len(problems)} problems:")
+    sizes = {r.view.name: r.n_examples for r in reports}
+    for problem in problems:
+        print("  " + problem.line(sizes.get(problem.view, 0)))
+    return EXIT_LINT_FAILED
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from bioeval.datadir import resolve_data_dir
+    from bioeval.errors import BioevalError, UnknownNameError
+    from bioeval.prompting import candidate_prompts, check_fields, render_example
+    from bioeval.prompts.library import matches
+    from bioeval.tasks.core.loading import load_split
+
+    task, _, selector = args.which.partition("/")
+    if not selector:
+        raise BioevalError(f"expected TASK/PROMPT (e.g. gad/masked_association_yes_no), got {args.which!r}")
+    views = _views([task])
+    if len(views) != 1:
+        names = ", ".join(v.name for _, v in views)
+        raise BioevalError(f"{task!r} has several tasks ({names}); name one of them")
+    spec, view = views[0]
+    candidates = candidate_prompts(view)
+    chosen = [p for p in candidates if matches(p, selector)]
+    if len(chosen) != 1:
+        if not chosen:
+            raise UnknownNameError(f"prompt of {view.name}", selector, [p.name for p in candidates])
+        names = ", ".join(f"{p.family}/{p.name}" for p in chosen)
+        raise BioevalError(f"{selector!r} selects {len(chosen)} templates of {view.name}: {names}")
+    prompt = chosen[0]
+    check_fields(prompt, view)
+    split = args.split or view.eval_split
+    examples = load_split(spec, view, split, resolve_data_dir(args.data_dir))
+    example = _pick(examples, args.example, view.name, split)
+    rendered = render_example(prompt, view, example)
+    print(f"task: {view.name}  split: {split}  example: {examples.index(example)} of "
+          f"{len(examples)}  id: {example.id}")
+    print(f"prompt: {prompt.family}/{prompt.name}  id: {prompt.id}  version: {prompt.version}")
+    print(f"source: {prompt.source}")
+    if rendered.choices is not None:
+        print("answer choices: " + " | ".join(rendered.choices))
+    print("--- input ---")
+    print(rendered.input)
+    print("--- target ---")
+    print(rendered.target)
+    return 0
+
+
+def _pick(examples, which: str, view: str, split: str):  # noqa: ANN001, ANN202
+    from bioeval.errors import BioevalError
+
+    if which.lstrip("-").isdigit():
+        index = int(which)
+        if not -len(examples) <= index < len(examples):
+            raise BioevalError(f"{view} {split} has {len(examples)} examples; no example {index}")
+        return examples[index]
+    for example in examples:
+        if example.id == which:
+            return example
+    raise BioevalError(f"{view} {split} has no example with id {which!r}")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bioeval.errors import BioevalError
+    from bioeval.prompt_interop import import_folder, write_imported
+    from bioeval.prompts import library
+    from bioeval.tasks.core.registry import all_views
+
+    overrides = {}
+    for item in args.map:
+        name, sep, view = item.partition("=")
+        if not sep or not name or not view:
+            raise BioevalError(f"--map expects NAME=TASK, got {item!r}")
+        _views([view])  # unknown task names fail here, with a hint
+        overrides[name] = view
+    known = [p for root in library.prompt_roots() for p in library.read_directory(root)]
+    results = import_folder(Path(args.folder), all_views(), known, overrides)
+    accepted = 0
+    for result in results:
+        count = sum(len(p) for p in result.accepted.values())
+        accepted += count
+        target = ", ".join(result.views) or "no view"
+        print(f"{result.path}: {result.dataset}{'/' + result.subset if result.subset else ''} -> "
+              f"{target}: {count} imported, {len(result.skipped)} skipped")
+        for name, reason in result.skipped:
+            print(f"  skipped {name!r}: {reason}")
+    if args.dry_run or not accepted:
+        print("nothing written" + (" (dry run)" if args.dry_run else ""))
+        return 0
+    out = Path(args.out) if args.out else library.user_prompt_dir()
+    for path in write_imported(results, out):
+        print(f"wrote {path}")
+    library.read_directory.cache_clear()
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bioeval.prompt_interop import export_views
+    from bioeval.prompting import prompts_for_view
+
+    views = _views(args.tasks)
+    chosen = {view.name: prompts_for_view(view, args.prompts) for _, view in views}
+    written = export_views(views, chosen, Path(args.out))
+    for path in written:
+        print(f"wrote {path}")
+    print(f"{sum(len(p) for p in chosen.values())} templates in {len(written)} files")
+    return 0

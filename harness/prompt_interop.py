@@ -1,0 +1,260 @@
+"""PromptSource interop: import third-party template folders, export bioeval's templates.
+
+PromptSource keeps templates as ``<dataset>/templates.yaml`` or
+``<dataset>/<subset>/templates.yaml`` (BigBIO's fork adds a user folder:
+``bigscience-biomedical/<dataset>/<dataset>_bigbio_<schema>/templates.yaml``). Import maps each
+file onto bioeval views (``views_for``), keeps the templates that pass the syntax and schema
+checks, and reports every skipped one with its reason. Export writes one file per view, in the
+same layout, that PromptSource opens; templates reading bioeval's view variables (``label_set``,
+``label_text``, ``dataset``, ``letters``) get them as a leading ``{% set %}`` block, so they
+render in PromptSource too. Import removes that block again, so export -> import is lossless.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bioeval.errors import BioevalError, DataFileError
+from bioeval.prompting import VIEW_VARIABLES, candidate_prompts, check_fields, view_variables
+from bioeval.prompts.render import TemplateError, check_syntax, environment
+from bioeval.prompts.template import Prompt, dump_template_file, load_template_file
+from bioeval.tasks.core.spec import DatasetSpec, View
+
+IMPORTED_FAMILY = "imported"
+TEMPLATE_FILENAME = "templates.yaml"
+_SCHEMA_SUFFIX = re.compile(r"_(?:bigbio_(?P<schema>[a-z0-9]+)|source)$")
+BIGBIO_SCHEMAS = {"kb": "kb", "qa": "qa", "te": "entailment", "pairs": "pairs", "text": "text",
+                  "t2t": "t2t"}
+"""BigBIO config suffix (``<name>_bigbio_<suffix>``) -> bioeval Schema value."""
+ALIASES = {
+    "bc5chem": "bc5cdr_chem",
+    "bc5disease": "bc5cdr_disease",
+    "bioasq_task_b": "bioasq",
+    "hoc": "hallmarks_of_cancer",
+    "pubmedqa": "pubmed_qa",
+    "ddi": "ddi_corpus",
+    "ncbi": "ncbi_disease",
+}
+"""Names third-party template folders use for bioeval datasets or views."""
+
+_BLOCK_START = "{#- bioeval view variables #}"
+_BLOCK_END = "{#- end bioeval view variables -#}"
+_BLOCK = re.compile(re.escape(_BLOCK_START) + r".*?" + re.escape(_BLOCK_END) + r"\n?", re.S)
+_EXPORT_GLOBALS = ("letters",)
+
+
+@dataclass
+class ImportedFile:
+    path: Path
+    dataset: str
+    subset: str | None
+    views: list[str] = field(default_factory=list)
+    accepted: dict[str, list[Prompt]] = field(default_factory=dict)  # view -> prompts
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (template name, reason)
+
+
+# ---------------------------------------------------------------- import
+
+
+def template_files(root: Path) -> list[Path]:
+    if not root.is_dir():
+        raise BioevalError(f"{root}: not a directory of PromptSource templates")
+    found = sorted(root.rglob(TEMPLATE_FILENAME))
+    if not found:
+        raise BioevalError(f"{root}: no {TEMPLATE_FILENAME} found (expected "
+                           f"<dataset>/[<subset>/]{TEMPLATE_FILENAME})")
+    return found
+
+
+def views_for(
+    dataset: str,
+    subset: str | None,
+    views: Sequence[tuple[DatasetSpec, View]],
+    overrides: Mapping[str, str] | None = None,
+) -> list[tuple[DatasetSpec, View]]:
+    """The bioeval views a PromptSource (dataset, subset) pair is about.
+
+    Tried in order: an override for the subset or dataset; the subset as a view name; the
+    subset without its ``_bigbio_<schema>`` / ``_source`` suffix as a view or dataset name
+    (keeping views of that schema); the dataset as a view or dataset name; each through
+    ``ALIASES``.
+    """
+    overrides = overrides or {}
+    by_view = {view.name: (spec, view) for spec, view in views}
+    by_dataset: dict[str, list[tuple[DatasetSpec, View]]] = {}
+    for spec, view in views:
+        by_dataset.setdefault(spec.name, []).append((spec, view))
+    short_dataset = dataset.rstrip("/").rsplit("/", 1)[-1]
+    schema = None
+    candidates: list[str] = []
+    for name in (subset, short_dataset):
+        if not name:
+            continue
+        if name in overrides:
+            candidates.insert(0, overrides[name])
+        candidates.append(name)
+        match = _SCHEMA_SUFFIX.search(name)
+        if match:
+            schema = schema or BIGBIO_SCHEMAS.get(match.group("schema") or "", "source")
+            candidates.append(name[: match.start()])
+    for name in [n for c in candidates for n in (c, ALIASES.get(c))]:
+        if not name:
+            continue
+        if name in by_view:
+            return [by_view[name]]
+        if name in by_dataset:
+            return [(s, v) for s, v in by_dataset[name] if schema in (None, v.schema.value)]
+    return []
+
+
+def strip_view_block(text: str | None) -> str | None:
+    return _BLOCK.sub("", text, count=1) if text else text
+
+
+def import_folder(
+    root: Path,
+    views: Sequence[tuple[DatasetSpec, View]],
+    known: Sequence[Prompt],
+    overrides: Mapping[str, str] | None = None,
+) -> list[ImportedFile]:
+    """Read every templates.yaml under ``root``; accept what fits a bioeval view."""
+    taken_ids = {p.id for p in known}
+    results = []
+    for path in template_files(root):
+        template_file = load_template_file(path, family=IMPORTED_FAMILY, target="")
+        report = ImportedFile(path, template_file.dataset, template_file.subset)
+        targets = views_for(template_file.dataset, template_file.subset, views, overrides)
+        report.views = [view.name for _, view in targets]
+        if not targets:
+            label = template_file.dataset + (f"/{template_file.subset}" if template_file.subset else "")
+            report.skipped = [(p.name, f"{label} matches no bioeval view (use --map "
+                               f"{template_file.subset or template_file.dataset}=VIEW)")
+                              for p in template_file.prompts]
+            results.append(report)
+            continue
+        for raw in template_file.prompts:
+            prompt = dataclasses.replace(
+                raw, jinja=strip_view_block(raw.jinja) or "",
+                answer_choices=strip_view_block(raw.answer_choices),
+            )
+            for _, view in targets:
+                reason = _rejection(prompt, view, known, taken_ids)
+                if reason:
+                    report.skipped.append((prompt.name, f"{view.name}: {reason}"))
+                    continue
+                report.accepted.setdefault(view.name, []).append(
+                    dataclasses.replace(prompt, target=view.name)
+                )
+        for accepted in report.accepted.values():
+            taken_ids.update(p.id for p in accepted)
+        results.append(report)
+    return results
+
+
+def _rejection(prompt: Prompt, view: View, known: Sequence[Prompt], taken: set[str]) -> str | None:
+    try:
+        check_syntax(prompt)
+        check_fields(prompt, view)
+    except TemplateError as error:
+        return str(error)
+    except DataFileError as error:
+        return str(error).split(f"template {prompt.name!r} ", 1)[-1]
+    if prompt.id in taken:
+        return f"id {prompt.id} is already in the library"
+    names = {p.name for p in candidate_prompts(view, known)}
+    if prompt.name in names:
+        return f"name {prompt.name!r} is already used by a template of {view.name}"
+    return None
+
+
+def write_imported(results: Sequence[ImportedFile], out_root: Path) -> list[Path]:
+    """Add accepted templates to ``out_root/imported/<view>.yaml`` (existing ones kept)."""
+    per_view: dict[str, list[Prompt]] = {}
+    for result in results:
+        for view_name, prompts in result.accepted.items():
+            per_view.setdefault(view_name, []).extend(prompts)
+    written = []
+    for view_name, prompts in sorted(per_view.items()):
+        path = out_root / IMPORTED_FAMILY / f"{view_name}.yaml"
+        existing = list(load_template_file(path, IMPORTED_FAMILY, view_name).prompts) if (
+            path.is_file()
+        ) else []
+        have = {p.id for p in existing}
+        merged = existing + [p for p in prompts if p.id not in have]
+        atomic_write(path, dump_template_file(view_name, None, merged))
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------- export
+
+
+def with_view_block(text: str | None, view: View) -> str | None:
+    """``text`` preceded by ``{% set %}`` lines for the view variables it reads."""
+    if not text:
+        return text
+    from jinja2 import meta
+
+    names = meta.find_undeclared_variables(environment().parse(text))
+    values = {**view_variables(view), "letters": environment().globals["letters"]}
+    wanted = [n for n in (*VIEW_VARIABLES, *_EXPORT_GLOBALS) if n in names]
+    if not wanted:
+        return text
+    lines = [f"{{% set {n} = {json.dumps(values[n], ensure_ascii=False)} %}}" for n in wanted]
+    return _BLOCK_START + "".join(lines) + _BLOCK_END + "\n" + text
+
+
+def exportable(prompt: Prompt, view: View) -> Prompt:
+    return dataclasses.replace(
+        prompt,
+        jinja=with_view_block(prompt.jinja, view) or "",
+        answer_choices=with_view_block(prompt.answer_choices, view),
+    )
+
+
+def export_views(
+    views: Sequence[tuple[DatasetSpec, View]],
+    prompts_by_view: Mapping[str, Sequence[Prompt]],
+    out_root: Path,
+) -> list[Path]:
+    """``out_root/<dataset>/[<view>/]templates.yaml`` per view with templates."""
+    written = []
+    for spec, view in views:
+        prompts = prompts_by_view.get(view.name) or ()
+        if not prompts:
+            continue
+        subset = None if view.name == spec.name else view.name
+        folder = out_root / spec.name / (subset or "")
+        text = dump_template_file(spec.name, subset, [exportable(p, view) for p in prompts])
+        path = folder / TEMPLATE_FILENAME
+        atomic_write(path, text)
+        written.append(path)
+    return written
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = [
+    "ImportedFile",
+    "export_views",
+    "import_folder",
+    "views_for",
+    "write_imported",
+]

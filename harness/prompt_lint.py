@@ -1,0 +1,385 @@
+"""``bioeval prompts check``: every template rendered on every example of a view's evaluated split.
+
+Problems found, by kind (``PROBLEM_KINDS``):
+
+- per template: a field the schema lacks, an unknown metric name, a duplicate id (anywhere) or
+  a duplicate name (within a family's file, or among the templates one view runs: results are
+  keyed by view and template name), fewer than ``MIN_BIGBIO`` BigBIO-family templates;
+- per example: a render error, an empty input or target, a target outside the answer choices
+  (for multi-label prompts: an item outside them), a target its own output parser cannot read,
+  a classification target that is not a function of the gold label, and the gold label leaking
+  into the input.
+
+Leak check without false alarms: the example is rendered a second time with its gold fields
+(``gold_fields``) replaced by a different value of the same kind (``counterfactual``); if the
+*input* changes, the input depends on the gold. Answer options listed by design do not depend on
+which one is gold, so they never trigger it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bioeval.errors import BioevalError
+from bioeval.prompting import check_fields, example_fields, render_fields, target_format
+from bioeval.prompts import library
+from bioeval.prompts.render import TemplateError
+from bioeval.prompts.template import Prompt
+from bioeval.tasks.core.schemas import Example, Schema, TaskType
+from bioeval.tasks.core.spec import DatasetSpec, View
+from bioeval.tasks.core.validate import record_labels
+
+MIN_BIGBIO = 5
+PROBLEM_KINDS = (
+    "bad_field",
+    "unknown_metric",
+    "duplicate_id",
+    "duplicate_name",
+    "too_few_templates",
+    "render_error",
+    "empty_input",
+    "empty_target",
+    "target_not_in_choices",
+    "target_unparseable",
+    "inconsistent_target",
+    "gold_leak",
+)
+
+_KB_ANNOTATIONS = ("entities", "relations", "events", "coreferences")
+GOLD_FIELDS: Mapping[Schema, tuple[str, ...]] = {
+    Schema.TEXT: ("labels",),
+    Schema.PAIRS: ("label",),
+    Schema.ENTAIL: ("label",),
+    Schema.QA: ("answer",),
+    Schema.T2T: ("text_2",),
+    Schema.KB: _KB_ANNOTATIONS,
+}
+"""Record fields that hold the answer; KB relation views override below (entities are input)."""
+GOLD_FIELDS_BY_TASK: Mapping[tuple[Schema, TaskType], tuple[str, ...]] = {
+    (Schema.KB, TaskType.RE): ("relations", "events"),
+}
+
+
+def gold_fields(view: View) -> tuple[str, ...]:
+    return GOLD_FIELDS_BY_TASK.get((view.schema, view.task), GOLD_FIELDS[view.schema])
+
+
+@dataclass
+class Problem:
+    """One kind of defect of one template on one view, with how often and a first example."""
+
+    view: str
+    prompt: str  # family/name
+    kind: str
+    message: str
+    source: str
+    count: int = 1
+    first_example: str | None = None
+
+    def line(self, n_examples: int) -> str:
+        where = f" ({self.count}/{n_examples} examples, first {self.first_example})" if (
+            self.first_example is not None
+        ) else ""
+        return f"{self.view}  {self.prompt}  {self.kind}{where}: {self.message}  [{self.source}]"
+
+
+@dataclass
+class ViewReport:
+    spec: DatasetSpec
+    view: View
+    prompts: list[Prompt]
+    status: str  # "checked" or why the examples were not rendered
+    n_examples: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def family_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for prompt in self.prompts:
+            counts[prompt.family] += 1
+        return dict(counts)
+
+
+class _Collector:
+    """Aggregates per-example problems per (prompt, kind): count and first example."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.found: dict[tuple[str, str], Problem] = {}
+
+    def add(self, prompt: Prompt, kind: str, message: str, example_id: str | None = None) -> None:
+        key = (prompt.id, kind)
+        if key in self.found:
+            self.found[key].count += 1
+            return
+        self.found[key] = Problem(
+            self.view.name, f"{prompt.family}/{prompt.name}", kind, message, prompt.source,
+            first_example=example_id,
+        )
+
+
+# ---------------------------------------------------------------- static checks
+
+
+def static_problems(view: View, prompts: Sequence[Prompt], collector: _Collector) -> list[Prompt]:
+    """Checks that need no data; returns the templates that can be rendered."""
+    from bioeval.metrics.registry import from_promptsource
+
+    renderable = []
+    for prompt in prompts:
+        try:
+            check_fields(prompt, view)
+        except BioevalError as error:
+            collector.add(prompt, "bad_field", str(error).split(": ", 1)[-1])
+            continue
+        for metric in prompt.metrics:
+            if metric == "Other":
+                continue
+            try:
+                from_promptsource(metric)
+            except BioevalError as error:
+                collector.add(prompt, "unknown_metric", str(error))
+        renderable.append(prompt)
+    by_name: dict[str, Prompt] = {}
+    for prompt in prompts:
+        first = by_name.setdefault(prompt.name, prompt)
+        if first is not prompt:
+            collector.add(
+                prompt, "duplicate_name",
+                f"name {prompt.name!r} is also used by {first.family}/{first.name} ({first.source}); "
+                f"results of {view.name} are keyed by template name",
+            )
+    n_bigbio = sum(1 for p in prompts if p.family == library.DEFAULT_FAMILY)
+    if n_bigbio < MIN_BIGBIO:
+        message = f"{n_bigbio} BigBIO-family templates; at least {MIN_BIGBIO} expected"
+        collector.found[("", "too_few_templates")] = Problem(
+            view.name, f"{library.DEFAULT_FAMILY}/*", "too_few_templates", message,
+            str(library.ROOT / library.DEFAULT_FAMILY / f"{view.name}.yaml"),
+        )
+    return renderable
+
+
+def library_duplicates(prompts: Sequence[Prompt]) -> list[Problem]:
+    """Duplicate ids anywhere and duplicate names within a family's target file."""
+    problems = []
+    for source, message in library.duplicates(prompts):
+        kind = "duplicate_id" if " id " in message else "duplicate_name"
+        problems.append(Problem("*", "*", kind, message, source))
+    return problems
+
+
+# ---------------------------------------------------------------- per-example checks
+
+
+def counterfactual(name: str, value: Any, fields: Mapping[str, Any]) -> Any:
+    """A different gold value of the same shape as ``value``."""
+    labels = list(fields.get("label_set") or ())
+    if isinstance(value, str):
+        return _other_label(value, labels)
+    if name == "answer":
+        options = [c for c in fields.get("choices") or () if c not in value]
+        return [options[0]] if options else [_other_label(value[0] if value else "", labels)]
+    if name == "labels":
+        if len(value) == 1 and len(labels) > 1:
+            return [_other_label(value[0], labels)]
+        return [] if value else labels[:1] or ["other"]
+    if name in _KB_ANNOTATIONS:
+        return [] if value else _dummy_annotation(name, labels)
+    return value
+
+
+def _other_label(label: str, labels: Sequence[str]) -> str:
+    if label in labels and len(labels) > 1:
+        return labels[(labels.index(label) + 1) % len(labels)]
+    try:
+        return "0.0" if float(label) >= 2 else "4.0"
+    except ValueError:
+        return f"{label} (other)"
+
+
+def _dummy_annotation(name: str, labels: Sequence[str]) -> list[dict[str, Any]]:
+    kind = labels[0] if labels else "Entity"
+    if name == "entities":
+        return [{"id": "cf-1", "type": kind, "text": ["x"], "offsets": [[0, 1]], "normalized": []}]
+    if name == "relations":
+        return [{"id": "cf-1", "type": kind, "arg1_id": "a", "arg2_id": "b", "normalized": []}]
+    return []
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the checks need to know about one template on one view, computed once."""
+
+    prompt: Prompt
+    target_format: str | None
+    parse: Callable[[str, Sequence[str]], Any] | None  # the run's parser for generated targets
+
+    @classmethod
+    def of(cls, prompt: Prompt, view: View) -> _Plan:
+        from bioeval.metrics.parsers import PARSERS
+
+        kind = target_format(prompt, view)
+        parser = PARSERS.get(kind) if kind not in (None, "label") else None
+        return cls(prompt, kind, parser.parse if parser is not None else None)
+
+
+def check_example(
+    plan: _Plan,
+    view: View,
+    example: Example,
+    fields: Mapping[str, Any],
+    collector: _Collector,
+    consistency: dict[str, dict[Any, set[str]]],
+) -> None:
+    prompt = plan.prompt
+    try:
+        rendered = render_fields(prompt, fields, example.id)
+    except TemplateError as error:
+        collector.add(prompt, "render_error", str(error), example.id)
+        return
+    if not rendered.input:
+        collector.add(prompt, "empty_input", "the input renders empty", example.id)
+    if not rendered.target:
+        collector.add(prompt, "empty_target", "the target renders empty", example.id)
+        return
+    multi_label = plan.target_format == "label_list"
+    if rendered.choices is not None:
+        _check_choices(prompt, rendered.target, rendered.choices, multi_label, example, collector)
+        if view.schema is not Schema.KB:
+            gold = tuple(sorted(record_labels(example.record)))
+            consistency[prompt.id].setdefault(gold, set()).add(rendered.target)
+    if plan.parse is not None:
+        parsed = plan.parse(rendered.target, rendered.choices or ())
+        if not parsed.parsed:
+            collector.add(
+                prompt, "target_unparseable",
+                f"target {rendered.target[:80]!r} is not read by its own parser: {parsed.error}",
+                example.id,
+            )
+    _check_leak(prompt, view, example, fields, rendered.input, collector)
+
+
+def _check_choices(
+    prompt: Prompt,
+    target: str,
+    choices: Sequence[str],
+    multi_label: bool,
+    example: Example,
+    collector: _Collector,
+) -> None:
+    if any(not choice for choice in choices) or len(set(choices)) != len(choices):
+        collector.add(prompt, "target_not_in_choices", f"answer choices {list(choices)} have an "
+                      "empty or repeated choice", example.id)
+        return
+    items = [] if multi_label and target == "none" else (
+        [item.strip() for item in target.split(", ")] if multi_label else [target]
+    )
+    outside = [item for item in items if item not in choices]
+    if outside:
+        collector.add(
+            prompt, "target_not_in_choices",
+            f"target {outside[0]!r} is not one of the answer choices {list(choices)[:8]}",
+            example.id,
+        )
+
+
+def _check_leak(
+    prompt: Prompt,
+    view: View,
+    example: Example,
+    fields: Mapping[str, Any],
+    rendered_input: str,
+    collector: _Collector,
+) -> None:
+    changed = dict(fields)
+    for name in gold_fields(view):
+        if name in changed:
+            changed[name] = counterfactual(name, changed[name], fields)
+    if changed == fields:
+        return
+    try:
+        other = render_fields(prompt, changed, example.id)
+    except TemplateError:
+        return  # the template cannot read the changed value; the real one rendered fine
+    if other.input != rendered_input:
+        collector.add(
+            prompt, "gold_leak",
+            f"the input changes when the gold ({', '.join(gold_fields(view))}) changes",
+            example.id,
+        )
+
+
+def _consistency_problems(
+    prompts: Iterable[Prompt], view: View, consistency: dict[str, dict[Any, set[str]]],
+    collector: _Collector,
+) -> None:
+    """A classification target must be a function of the gold label (and 1:1 on closed sets)."""
+    for prompt in prompts:
+        mapping = consistency.get(prompt.id) or {}
+        for gold, targets in mapping.items():
+            if len(targets) > 1:
+                collector.add(prompt, "inconsistent_target",
+                              f"gold {list(gold)} renders as {sorted(targets)[:4]}")
+                break
+        if view.labels and target_format(prompt, view) in (None, "label"):
+            seen: dict[str, Any] = {}
+            for gold, targets in mapping.items():
+                for target in targets:
+                    if seen.setdefault(target, gold) != gold:
+                        collector.add(prompt, "inconsistent_target",
+                                      f"golds {list(seen[target])} and {list(gold)} both render "
+                                      f"as {target!r}")
+                        break
+
+
+# ---------------------------------------------------------------- driver
+
+
+def check_view(
+    spec: DatasetSpec,
+    view: View,
+    prompts: Sequence[Prompt],
+    examples: Sequence[Example] | None,
+    status: str = "checked",
+) -> ViewReport:
+    """Lint ``prompts`` on ``view``; ``examples`` None means only the static checks."""
+    collector = _Collector(view)
+    renderable = static_problems(view, prompts, collector)
+    consistency: dict[str, dict[Any, set[str]]] = defaultdict(dict)
+    plans = [_Plan.of(prompt, view) for prompt in renderable] if examples else []
+    for example in examples or ():
+        fields = example_fields(view, example)
+        for plan in plans:
+            check_example(plan, view, example, fields, collector, consistency)
+    _consistency_problems(renderable, view, consistency, collector)
+    return ViewReport(
+        spec=spec, view=view, prompts=list(prompts), status=status,
+        n_examples=len(examples or ()), problems=list(collector.found.values()),
+    )
+
+
+def check_views(
+    views: Sequence[tuple[DatasetSpec, View]],
+    data_dir: Path,
+    every: Sequence[Prompt],
+    limit: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[ViewReport]:
+    from bioeval.prompting import candidate_prompts
+    from bioeval.tasks.core.loading import has_split, load_split
+
+    reports = []
+    for spec, view in views:
+        prompts = candidate_prompts(view, every)
+        if has_split(spec, view, view.eval_split, data_dir):
+            examples = load_split(spec, view, view.eval_split, data_dir, limit=limit)
+            status = "checked"
+        else:
+            examples, status = None, "files absent: static checks only"
+        if progress:
+            progress(f"{view.name}: {len(prompts)} templates, {len(examples or ())} examples")
+        reports.append(check_view(spec, view, prompts, examples, status))
+    return reports
