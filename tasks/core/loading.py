@@ -21,7 +21,15 @@ def split_files(spec: DatasetSpec, view: View, split: str, data_dir: Path) -> di
 
 
 def missing_files(spec: DatasetSpec, view: View, split: str, data_dir: Path) -> list[Path]:
-    return [path for path in split_files(spec, view, split, data_dir).values() if not path.is_file()]
+    paths = split_files(spec, view, split, data_dir)
+    return [path for ref, path in paths.items() if not is_present(ref, path)]
+
+
+def is_present(ref: str, path: Path) -> bool:
+    """A file exists; a folder reference (ending in '/') holds at least one file."""
+    if ref.endswith("/"):
+        return path.is_dir() and any(child.is_file() for child in path.iterdir())
+    return path.is_file()
 
 
 def has_split(spec: DatasetSpec, view: View, split: str, data_dir: Path) -> bool:

@@ -25,12 +25,21 @@ class Access(str, enum.Enum):
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file of an upstream release, as stored under ``<dataset>/<source>/``."""
+    """One file of an upstream release, as stored under ``<dataset>/<source>/``.
+
+    A ``path`` ending in ``/`` is a folder of files (e.g. HoC's ``text/``); it is present when
+    it holds at least one file, and downloadable only from an archive (``archive_member`` is
+    then the folder's path inside the archive, ending in ``/``).
+    """
 
     path: str  # relative to the source folder, '/'-separated
     url: str | None = None  # where the publisher serves it (None: not downloadable)
     sha256: str | None = None  # of the file as served; checked on download
     archive_member: str | None = None  # when ``url`` is an archive: the member to extract
+
+    @property
+    def is_folder(self) -> bool:
+        return self.path.endswith("/")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """BigBIO's integrity checks, run on every load.
 
 Unique ids, every relation / event / coreference argument resolvable, every entity offset
-slice of the document text equal to its mention text, labels inside the declared set. The first
-problem is reported with the file, the document id and the offsets.
+slice of the document text equal to its mention text, labels (entity types for KB views) inside
+the declared set. The first problem is reported with the file, the document id and the offsets.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def validate_records(
 
 
 def record_labels(record: Record) -> tuple[str, ...]:
-    """The class labels a record carries (empty for schemas without a closed label)."""
+    """The class labels a record carries: classes, or entity types for KB (NER) records."""
+    if isinstance(record, KBRecord):
+        return tuple(entity.type for entity in record.entities)
     if isinstance(record, (PairsRecord, EntailRecord)):
         return (record.label,)
     if isinstance(record, TextRecord):

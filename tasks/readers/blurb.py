@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bioeval.errors import DataFileError
-from bioeval.tasks.core.schemas import PairsRecord, TextRecord
+from bioeval.tasks.core.schemas import PairsRecord, QARecord, TextRecord
 from bioeval.tasks.readers.text_files import read_tsv
 
 
@@ -49,3 +49,19 @@ def read_scored_pairs(path: Path) -> Iterator[PairsRecord]:
 def _number(value: float) -> str:
     """BIOSSES scores as BigBIO writes them: '4.0', '2.2'."""
     return repr(round(value, 4))
+
+
+YES_NO = ("yes", "no")
+
+
+def read_yes_no_questions(path: Path) -> Iterator[QARecord]:
+    """BioASQ as BLURB ships it: ``id<TAB>question<TAB>context<TAB>label``, no header."""
+    for line, (question_id, question, context, label) in read_tsv(path, 4):
+        if label not in YES_NO:
+            raise DataFileError(path, f"label {label!r}; expected one of {YES_NO}", line)
+        if not question.strip():
+            raise DataFileError(path, "empty question", line)
+        yield QARecord(
+            id=question_id, question_id=question_id, document_id=question_id, question=question,
+            type="yesno", choices=YES_NO, context=context, answer=(label,),
+        )

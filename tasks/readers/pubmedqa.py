@@ -36,7 +36,9 @@ def read_pqal(path: Path, keep: set[str] | None, drop: set[str] | None) -> Itera
         require_keys(item, ("QUESTION", "CONTEXTS", "final_decision"), path, f"PMID {pmid}")
         decision = item["final_decision"]
         if decision not in DECISIONS:
-            raise DataFileError(path, f"PMID {pmid}: final_decision {decision!r}; expected {DECISIONS}")
+            raise DataFileError(
+                path, f"PMID {pmid}: final_decision {decision!r}; expected {DECISIONS}"
+            )
         contexts = item["CONTEXTS"]
         if not isinstance(contexts, list) or not all(isinstance(c, str) for c in contexts):
             raise DataFileError(path, f"PMID {pmid}: CONTEXTS must be a list of strings")
