@@ -41,7 +41,11 @@ DATASET = DatasetSpec(
             name="blurb",
             description="BLURB's GAD TSVs (entities masked as @GENE$ / @DISEASE$, label 0/1)",
             files=(
-                SourceFile("train.tsv", url=f"{_RAW}/train.tsv"),
+                SourceFile(
+                    "train.tsv",
+                    url=f"{_RAW}/train.tsv",
+                    sha256="8c57f5f28a843cd64bcd939c62842cf685552315e7a78069be7d1ceff47bb663",
+                ),
                 SourceFile(
                     "dev.tsv",
                     url=f"{_RAW}/dev.tsv",
@@ -62,8 +66,10 @@ DATASET = DatasetSpec(
             task=TaskType.RE,
             splits={split: (ref,) for split, ref in _FILES.items()},
             load=_load,
-            metrics=("accuracy",),
+            metrics=("micro_f1", "accuracy"),
             labels=("0", "1"),
+            label_text={"0": "no association", "1": "association"},
+            negative_label="0",
             description="does the sentence state an association between @GENE$ and @DISEASE$?",
         ),
     ),

@@ -22,7 +22,9 @@ def _load(split: str, paths: Mapping[str, Path]) -> Iterable[QARecord]:
         found = {record.id for record in records}
         absent = sorted(set(truth) - found)
         if absent:
-            raise DataFileError(paths[_ITEMS], f"test PMID {absent[0]} of {_TEST} is not in the file")
+            raise DataFileError(
+                paths[_ITEMS], f"test PMID {absent[0]} of {_TEST} is not in the file"
+            )
         for record in records:
             if record.answer[0] != truth[record.id]:
                 raise DataFileError(
@@ -69,8 +71,9 @@ DATASET = DatasetSpec(
             task=TaskType.QA,
             splits={"train": (_ITEMS, _TEST), "test": (_ITEMS, _TEST)},
             load=_load,
-            metrics=("accuracy",),
+            metrics=("accuracy", "macro_f1"),
             labels=DECISIONS,
+            label_text={"yes": "yes", "no": "no", "maybe": "maybe"},
             description="test: the 500 PMIDs of test_ground_truth.json; train: the other 500 "
             "labelled items (PubMedQA's cross-validation pool)",
         ),
