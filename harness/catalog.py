@@ -39,7 +39,29 @@ def datasets_table(data_dir: Path) -> str:
             )
         )
     headers = ("task", "dataset", "schema", "type", "license", "splits", "files")
-    return f"data directory: {data_dir}\n" + format_table(headers, rows)
+    table = f"data directory: {data_dir}\n" + format_table(headers, rows)
+    hints = what_to_do(data_dir)
+    return table + ("\n\nto get the missing files:\n" + "\n".join(hints) if hints else "")
+
+
+def what_to_do(data_dir: Path) -> list[str]:
+    """One line per dataset with a view whose evaluation files are not present."""
+    from bioeval.tasks.core.registry import all_datasets
+    from bioeval.tasks.core.spec import Access
+
+    lines = []
+    for spec in all_datasets():
+        states = {availability(spec, view, data_dir) for view in spec.views}
+        if states <= {"present"}:
+            continue
+        if spec.access is not Access.PUBLIC:
+            how = spec.how_to_get or f"see {spec.homepage}"
+            lines.append(f"  {spec.name} ({spec.access.value}): {how}")
+        elif "downloadable" in states:
+            lines.append(f"  {spec.name}: bioeval data download {spec.name}")
+        else:
+            lines.append(f"  {spec.name}: get the files from {spec.homepage}")
+    return lines
 
 
 def prompts_table() -> str:
