@@ -85,7 +85,7 @@ def _load_pairs(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
 
 
 def _load_blurb(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
-    return read_labelled_sentences(paths["blurb/dev.tsv"], header=None)
+    return read_labelled_sentences(paths["blurb/dev.tsv"], None, {lab: lab for lab in LABELS})
 
 
 def _pair_view(

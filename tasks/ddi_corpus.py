@@ -47,7 +47,7 @@ def _load_original(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord
 
 
 def _load_blurb(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
-    return read_labelled_sentences(paths[_BLURB[split]], header=None)
+    return read_labelled_sentences(paths[_BLURB[split]], None, {lab: lab for lab in LABELS})
 
 
 def _pair_view(

@@ -16,7 +16,8 @@ _FILES = {"train": "blurb/train.tsv", "validation": "blurb/dev.tsv", "test": "bl
 def _load(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
     path = paths[_FILES[split]]
     prefix = f"{split}-"
-    for record in read_labelled_sentences(path, header=("index", "sentence", "label")):
+    labels = {"0": "0", "1": "1"}
+    for record in read_labelled_sentences(path, ("index", "sentence", "label"), labels):
         # BLURB numbers rows from 0 in every file: prefix the split to keep ids unique
         yield TextRecord(
             id=prefix + record.id,

@@ -62,6 +62,12 @@ def read_yes_no_questions(path: Path) -> Iterator[QARecord]:
         if not question.strip():
             raise DataFileError(path, "empty question", line)
         yield QARecord(
-            id=question_id, question_id=question_id, document_id=question_id, question=question,
-            type="yesno", choices=YES_NO, context=context, answer=(label,),
+            id=question_id,
+            question_id=question_id,
+            document_id=question_id,
+            question=question,
+            type="yesno",
+            choices=YES_NO,
+            context=context,
+            answer=(label,),
         )
