@@ -14,6 +14,7 @@ URL prefix, e.g. to use a mirror, or a local server in tests.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import shutil
 import tarfile
@@ -156,7 +157,7 @@ def _download(url: str, destination: Path, sha256: str | None) -> None:
                 out.write(block)
     except urllib.error.HTTPError as error:
         raise BioevalError(f"download of {url} failed: HTTP {error.code} {error.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise BioevalError(f"download of {url} failed: {reason}") from None
     if sha256 and digest.hexdigest() != sha256:
