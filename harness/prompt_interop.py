@@ -92,7 +92,7 @@ def views_for(
     for spec, view in views:
         by_dataset.setdefault(spec.name, []).append((spec, view))
     short_dataset = dataset.rstrip("/").rsplit("/", 1)[-1]
-    schema = None
+    schema = None  # from a "_bigbio_<schema>" suffix; "_source" subsets keep every view
     candidates: list[str] = []
     for name in (subset, short_dataset):
         if not name:
@@ -102,15 +102,16 @@ def views_for(
         candidates.append(name)
         match = _SCHEMA_SUFFIX.search(name)
         if match:
-            schema = schema or BIGBIO_SCHEMAS.get(match.group("schema") or "", "source")
+            schema = schema or BIGBIO_SCHEMAS.get(match.group("schema") or "")
             candidates.append(name[: match.start()])
+    fits = lambda pair: schema is None or pair[1].schema.value == schema  # noqa: E731
     for name in [n for c in candidates for n in (c, ALIASES.get(c))]:
-        if not name:
-            continue
-        if name in by_view:
+        if name in overrides.values() and name in by_view:
             return [by_view[name]]
-        if name in by_dataset:
-            return [(s, v) for s, v in by_dataset[name] if schema in (None, v.schema.value)]
+        if name in by_view and fits(by_view[name]):
+            return [by_view[name]]
+        if name in by_dataset and any(fits(pair) for pair in by_dataset[name]):
+            return [pair for pair in by_dataset[name] if fits(pair)]
     return []
 
 
@@ -200,9 +201,11 @@ def with_view_block(text: str | None, view: View) -> str | None:
     """``text`` preceded by ``{% set %}`` lines for the view variables it reads."""
     if not text:
         return text
+    import jinja2
     from jinja2 import meta
 
-    names = meta.find_undeclared_variables(environment().parse(text))
+    # a plain environment: the sandbox's own globals would not be reported as undeclared
+    names = meta.find_undeclared_variables(jinja2.Environment().parse(text))
     values = {**view_variables(view), "letters": environment().globals["letters"]}
     wanted = [n for n in (*VIEW_VARIABLES, *_EXPORT_GLOBALS) if n in names]
     if not wanted:

@@ -9,6 +9,9 @@ Problems found, by kind (``PROBLEM_KINDS``):
   (for multi-label prompts: an item outside them), a target its own output parser cannot read,
   a classification target that is not a function of the gold label, and the gold label leaking
   into the input.
+- warnings (``WARNING_KINDS``, not failures): an entity target its parser reads back with a
+  different number of mentions than the record has (a mention containing the format's
+  separator), so the run's gold differs from the annotation on those examples.
 
 Leak check without false alarms: the example is rendered a second time with its gold fields
 (``gold_fields``) replaced by a different value of the same kind (``counterfactual``); if the
@@ -27,7 +30,7 @@ from typing import Any
 from bioeval.errors import BioevalError
 from bioeval.prompting import check_fields, example_fields, render_fields, target_format
 from bioeval.prompts import library
-from bioeval.prompts.render import TemplateError
+from bioeval.prompts.render import SEPARATOR, TemplateError
 from bioeval.prompts.template import Prompt
 from bioeval.tasks.core.schemas import Example, Schema, TaskType
 from bioeval.tasks.core.spec import DatasetSpec, View
@@ -47,7 +50,12 @@ PROBLEM_KINDS = (
     "target_unparseable",
     "inconsistent_target",
     "gold_leak",
+    "lossy_target",
 )
+WARNING_KINDS = frozenset({"lossy_target"})
+"""Reported and counted, but not failures: the template is right, yet some of the data collide
+with its output format (e.g. a mention containing the separator), so the gold the run reads
+back from those targets differs from the annotation."""
 
 _KB_ANNOTATIONS = ("entities", "relations", "events", "coreferences")
 GOLD_FIELDS: Mapping[Schema, tuple[str, ...]] = {
@@ -79,6 +87,10 @@ class Problem:
     source: str
     count: int = 1
     first_example: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind not in WARNING_KINDS
 
     def line(self, n_examples: int) -> str:
         where = f" ({self.count}/{n_examples} examples, first {self.first_example})" if (
@@ -216,6 +228,7 @@ class _Plan:
     prompt: Prompt
     target_format: str | None
     parse: Callable[[str, Sequence[str]], Any] | None  # the run's parser for generated targets
+    input_may_read_gold: bool  # False: proven statically, the counterfactual render is skipped
 
     @classmethod
     def of(cls, prompt: Prompt, view: View) -> _Plan:
@@ -223,7 +236,31 @@ class _Plan:
 
         kind = target_format(prompt, view)
         parser = PARSERS.get(kind) if kind not in (None, "label") else None
-        return cls(prompt, kind, parser.parse if parser is not None else None)
+        may_read = input_may_read(prompt, gold_fields(view))
+        return cls(prompt, kind, parser.parse if parser is not None else None, may_read)
+
+
+def input_may_read(prompt: Prompt, names: Iterable[str]) -> bool:
+    """False only when the text before ``|||`` provably reads none of ``names``.
+
+    The input part is parsed on its own (a construct spanning the separator does not parse:
+    then the answer is True and the dynamic check runs); answer choices shown in the input
+    count with the fields they read.
+    """
+    import jinja2
+    from jinja2 import meta
+
+    head, separator, tail = prompt.jinja.partition(SEPARATOR)
+    if not separator or SEPARATOR in tail:
+        return True
+    env = jinja2.Environment()
+    try:
+        read = meta.find_undeclared_variables(env.parse(head))
+        if "answer_choices" in read and prompt.answer_choices:
+            read |= meta.find_undeclared_variables(env.parse(prompt.answer_choices))
+    except jinja2.TemplateSyntaxError:
+        return True
+    return bool(read & set(names))
 
 
 def check_example(
@@ -252,14 +289,37 @@ def check_example(
             gold = tuple(sorted(record_labels(example.record)))
             consistency[prompt.id].setdefault(gold, set()).add(rendered.target)
     if plan.parse is not None:
-        parsed = plan.parse(rendered.target, rendered.choices or ())
-        if not parsed.parsed:
-            collector.add(
-                prompt, "target_unparseable",
-                f"target {rendered.target[:80]!r} is not read by its own parser: {parsed.error}",
-                example.id,
-            )
-    _check_leak(prompt, view, example, fields, rendered.input, collector)
+        _check_parse(plan, rendered.target, rendered.choices, fields, example, collector)
+    if plan.input_may_read_gold:
+        _check_leak(prompt, view, example, fields, rendered.input, collector)
+
+
+ENTITY_FORMATS = ("entity_list", "typed_entities", "tagged_entities")
+
+
+def _check_parse(
+    plan: _Plan,
+    target: str,
+    choices: Sequence[str] | None,
+    fields: Mapping[str, Any],
+    example: Example,
+    collector: _Collector,
+) -> None:
+    """The run reads the gold back from the target with this parser: it must read all of it."""
+    parsed = plan.parse(target, choices or ()) if plan.parse else None
+    if parsed is None:
+        return
+    if not parsed.parsed:
+        collector.add(plan.prompt, "target_unparseable",
+                      f"target {target[:80]!r} is not read by its own parser: {parsed.error}",
+                      example.id)
+        return
+    if plan.target_format in ENTITY_FORMATS and "entities" in fields:
+        expected, read = len(fields["entities"]), len(parsed.value or ())
+        if read != expected:
+            collector.add(plan.prompt, "lossy_target",
+                          f"its parser reads {read} mentions from a target written from "
+                          f"{expected} entities: {target[:80]!r}", example.id)
 
 
 def _check_choices(

@@ -77,21 +77,35 @@ def run_check(args: argparse.Namespace) -> int:
         rows.append((
             report.view.name, report.spec.name, report.view.task.value, report.n_examples,
             *(counts.get(family, 0) for family in families), len(report.prompts),
-            "ok" if not report.problems else f"{len(report.problems)} problems",
+            _lint_status(report.problems),
             report.status,
         ))
     print(f"data directory: {data_dir}")
     print(format_table(("task", "dataset", "type", "examples", *families, "total", "lint", "data"),
                        rows))
-    problems = library_duplicates(every) + [p for r in reports for p in r.problems]
-    if not problems:
+    found = library_duplicates(every) + [p for r in reports for p in r.problems]
+    sizes = {r.view.name: r.n_examples for r in reports}
+    warnings = [p for p in found if not p.is_error]
+    errors = [p for p in found if p.is_error]
+    if warnings:
+        print(f"\n{len(warnings)} warnings (the gold read back differs from the annotation):")
+        for problem in warnings:
+            print("  " + problem.line(sizes.get(problem.view, 0)))
+    if not errors:
         print(f"\nall templates pass on {sum(1 for r in reports if r.n_examples)} views with data")
         return 0
-    print(f"\n{len(problems)} problems:")
-    sizes = {r.view.name: r.n_examples for r in reports}
-    for problem in problems:
+    print(f"\n{len(errors)} problems:")
+    for problem in errors:
         print("  " + problem.line(sizes.get(problem.view, 0)))
     return EXIT_LINT_FAILED
+
+
+def _lint_status(problems) -> str:  # noqa: ANN001 - list of Problem
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    parts = [f"{errors} problems"] if errors else []
+    parts += [f"{warnings} warnings"] if warnings else []
+    return ", ".join(parts) or "ok"
 
 
 def run_show(args: argparse.Namespace) -> int:
