@@ -114,6 +114,30 @@ def example_fields(view: View, example: Example) -> dict[str, Any]:
     return fields
 
 
+def targets_by_label(
+    prompt: Prompt, view: View, examples: Sequence[Example]
+) -> dict[str, str]:
+    """label -> the target ``prompt`` renders for it, read off single-label ``examples``.
+
+    Lets label-based metric options follow a classification prompt's wording: e.g. micro-F1's
+    negative class for GAD is "0", which a yes/no prompt renders as "no". ``bioeval prompts
+    check`` guarantees the mapping is a function and one-to-one on views with a label set.
+    Examples the template fails on are skipped.
+    """
+    from bioeval.tasks.core.validate import record_labels
+
+    mapping: dict[str, str] = {}
+    for example in examples:
+        labels = record_labels(example.record)
+        if len(labels) != 1 or labels[0] in mapping:
+            continue
+        try:
+            mapping[labels[0]] = render_example(prompt, view, example).target
+        except TemplateError:
+            continue
+    return mapping
+
+
 def render_fields(prompt: Prompt, fields: Mapping[str, Any], example_id: str) -> Rendered:
     return render(prompt, fields, example_id)
 
@@ -132,4 +156,5 @@ __all__ = [
     "render_example",
     "render_fields",
     "target_format",
+    "targets_by_label",
 ]
