@@ -154,3 +154,29 @@ def test_show_unknown_names_fail_with_a_hint(which, capsys, shared_data):
     assert main(["prompts", "show", which, "--data-dir", str(shared_data)]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "unknown" in err
+
+
+ABSENT = ("bioasq", "bioasq_blurb", "scitail", "mednli", "ddi_corpus", "ddi_corpus_blurb", "n2c2_2010")
+
+
+def test_prompts_check_on_the_upstream_format_files_of_absent_datasets(
+    tmp_path, monkeypatch, capsys, project_root
+):
+    """The datasets missing from ../shared/data, rendered from the files the task tests write."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "upstream_fixtures", project_root / "tests" / "tasks" / "upstream_fixtures.py"
+    )
+    fixtures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixtures)
+    for write in (fixtures.write_bioasq, fixtures.write_scitail, fixtures.write_mednli,
+                  fixtures.write_ddi, fixtures.write_n2c2_2010):
+        write(tmp_path / "data")
+    monkeypatch.setenv(library.ENV_PROMPTS_DIR, str(tmp_path / "no-extra"))
+    status = main(["prompts", "check", *ABSENT, "--data-dir", str(tmp_path / "data"), "--quiet"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    for name in ABSENT:
+        row = next(line.split() for line in out.splitlines() if line.startswith(name + " "))
+        assert int(row[3]) > 0 and row[-1] == "checked", row
