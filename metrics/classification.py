@@ -1,18 +1,231 @@
-"""Accuracy over single labels."""
+"""Classification metrics: accuracy, micro-F1 over positive classes, macro-F1, example-based F1.
+
+Shapes: a single-label prediction or reference is a ``str`` (any hashable works); a
+multi-label one is a set of labels (``frozenset``, ``set``, ``list`` or ``tuple``). An
+unparsed prediction is ``None``.
+
+- ``accuracy``: fraction of exact matches; an unparsed prediction is wrong.
+- ``micro_f1``: F1 from true positives, predictions and gold items pooled over the positive
+  classes only, the negative class (option ``negative``, e.g. "false" for ChemProt,
+  "DDI-false" for DDI) left out, as BLUE's ``eval_rel`` and BLURB compute relation extraction;
+  equal to ``sklearn.metrics.f1_score(average="micro", labels=positive)``. Positive classes:
+  option ``labels`` minus ``negative``, else every label seen minus ``negative``. An unparsed
+  prediction is a label outside every class: a false negative when the gold is positive.
+- ``macro_f1``: unweighted mean over classes of each class's F1 (a class's F1 is 0 when it is
+  neither predicted nor gold). Classes as for ``micro_f1``. Works on single labels and on label
+  sets (per-class binary decisions), as ``sklearn.metrics.f1_score(average="macro")``.
+- ``example_f1``: example-based F1 of BLUE's ``eval_hoc`` (used for HoC by BLUE, BLURB-style
+  zero-shot evaluations and BioMistral-NLU): per example P = |gold & pred| / |pred| and
+  R = |gold & pred| / |gold|; P and R are averaged over examples and F1 is their harmonic
+  mean. Where BLUE divides by zero: an example with an empty gold set and an empty predicted
+  set scores P = R = 1; an empty set on one side only scores P = R = 0. An unparsed
+  prediction scores P = R = 0.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from bioeval.metrics.base import (
+    Options,
+    Tally,
+    check_lengths,
+    f1_from_counts,
+    option_labels,
+    safe_divide,
+)
+
+# ---------------------------------------------------------------- accuracy
+
+
+def accuracy_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
+    check_lengths(predictions, references)
+    stats = np.array(
+        [[float(p is not None and _label_key(p) == _label_key(r)), 1.0] for p, r in zip(predictions, references)],
+        dtype=float,
+    ).reshape(-1, 2)
+    return Tally(stats)
+
+
+def accuracy_value(totals: np.ndarray) -> np.ndarray:
+    return safe_divide(totals[..., 0], totals[..., 1])
 
 
 def accuracy(predictions: Sequence[Hashable | None], references: Sequence[Hashable]) -> float | None:
     """Fraction of exact matches; an unparsed prediction (None) counts as wrong."""
-    _same_length(predictions, references)
-    if not references:
-        return None
-    return sum(p is not None and p == r for p, r in zip(predictions, references)) / len(references)
+    value = accuracy_value(accuracy_tally(predictions, references, {}).stats.sum(axis=0))
+    return None if np.isnan(value) else float(value)
 
 
-def _same_length(predictions: Sequence[object], references: Sequence[object]) -> None:
-    if len(predictions) != len(references):
-        raise ValueError(f"{len(predictions)} predictions for {len(references)} references")
+def _label_key(label: Any) -> Any:
+    if isinstance(label, (set, frozenset, list, tuple)):
+        return frozenset(label)
+    return label
+
+
+# ---------------------------------------------------------------- micro-F1 over positive classes
+
+
+def micro_f1_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
+    check_lengths(predictions, references)
+    positive = set(_classes(predictions, references, options))
+    rows = []
+    for prediction, reference in zip(predictions, references):
+        predicted = _label_set(prediction) & positive
+        gold = _label_set(reference) & positive
+        rows.append((len(predicted & gold), len(predicted), len(gold)))
+    stats = np.array(rows, dtype=float).reshape(-1, 3)
+    return Tally(stats, {"classes": sorted(positive, key=str)})
+
+
+def micro_f1_value(totals: np.ndarray) -> np.ndarray:
+    return f1_from_counts(totals[..., 0], totals[..., 1], totals[..., 0], totals[..., 2])
+
+
+def micro_f1_summary(totals: np.ndarray) -> dict[str, Any]:
+    tp, n_pred, n_gold = (float(x) for x in totals)
+    return {
+        "precision": _maybe(safe_divide(tp, n_pred)),
+        "recall": _maybe(safe_divide(tp, n_gold)),
+        "tp": tp,
+        "n_predicted": n_pred,
+        "n_gold": n_gold,
+    }
+
+
+# ---------------------------------------------------------------- macro-F1
+
+
+def macro_f1_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
+    check_lengths(predictions, references)
+    classes = _classes(predictions, references, options)
+    index = {label: i for i, label in enumerate(classes)}
+    stats = np.zeros((len(references), 3 * len(classes)))
+    for row, (prediction, reference) in enumerate(zip(predictions, references)):
+        predicted, gold = _label_set(prediction), _label_set(reference)
+        for label in predicted & gold:
+            if label in index:
+                stats[row, 3 * index[label]] += 1
+        for label in predicted:
+            if label in index:
+                stats[row, 3 * index[label] + 1] += 1
+        for label in gold:
+            if label in index:
+                stats[row, 3 * index[label] + 2] += 1
+    return Tally(stats, {"classes": classes})
+
+
+def macro_f1_value(totals: np.ndarray) -> np.ndarray:
+    per_class = _per_class_f1(totals)
+    if per_class.shape[-1] == 0:
+        return np.full(per_class.shape[:-1], np.nan)
+    return per_class.mean(axis=-1)
+
+
+def _per_class_f1(totals: np.ndarray) -> np.ndarray:
+    shape = totals.shape[:-1] + (totals.shape[-1] // 3, 3)
+    counts = totals.reshape(shape)
+    f1 = f1_from_counts(counts[..., 0], counts[..., 1], counts[..., 0], counts[..., 2])
+    return np.nan_to_num(f1)  # a class neither predicted nor gold: 0, as scikit-learn
+
+
+def per_class_summary(totals: np.ndarray) -> dict[str, Any]:
+    return {"per_class_f1": [float(x) for x in _per_class_f1(totals)]}
+
+
+# ---------------------------------------------------------------- example-based F1
+
+
+def example_f1_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
+    check_lengths(predictions, references)
+    rows = []
+    for prediction, reference in zip(predictions, references):
+        gold = _label_set(reference)
+        if prediction is None:
+            rows.append((0.0, 0.0, 0.0, 1.0))
+            continue
+        predicted = _label_set(prediction)
+        rows.append((*_example_precision_recall(predicted, gold), 1.0))
+    stats = np.array(rows, dtype=float).reshape(-1, 4)
+    return Tally(stats)
+
+
+def _example_precision_recall(predicted: set[Any], gold: set[Any]) -> tuple[float, float, float]:
+    if not predicted and not gold:
+        return 1.0, 1.0, 1.0
+    if not predicted or not gold:
+        return 0.0, 0.0, 0.0
+    common = len(predicted & gold)
+    precision, recall = common / len(predicted), common / len(gold)
+    f1 = 2 * precision * recall / (precision + recall) if common else 0.0
+    return precision, recall, f1
+
+
+def example_f1_value(totals: np.ndarray) -> np.ndarray:
+    precision = safe_divide(totals[..., 0], totals[..., 3])
+    recall = safe_divide(totals[..., 1], totals[..., 3])
+    f1 = np.nan_to_num(safe_divide(2 * precision * recall, precision + recall))
+    return np.where(totals[..., 3] == 0, np.nan, f1)
+
+
+def example_f1_summary(totals: np.ndarray) -> dict[str, Any]:
+    return {
+        "precision": _maybe(safe_divide(totals[0], totals[3])),
+        "recall": _maybe(safe_divide(totals[1], totals[3])),
+        "mean_example_f1": _maybe(safe_divide(totals[2], totals[3])),
+    }
+
+
+# ---------------------------------------------------------------- majority predictions
+
+
+def majority_label(references: Sequence[Any]) -> Any:
+    """The most frequent label; ties go to the first in sorted order."""
+    counts = Counter(_label_key(r) for r in references if r is not None)
+    if not counts:
+        raise ValueError("no references to take a majority label from")
+    return min(counts, key=lambda label: (-counts[label], str(label)))
+
+
+def majority_label_set(references: Sequence[Any]) -> frozenset[Any]:
+    """The most frequent label set (often the empty set); ties go to the smallest, then sorted."""
+    counts = Counter(frozenset(_label_set(r)) for r in references if r is not None)
+    if not counts:
+        raise ValueError("no references to take a majority label set from")
+    return min(counts, key=lambda s: (-counts[s], len(s), sorted(map(str, s))))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _label_set(value: Any) -> set[Any]:
+    if value is None:
+        return set()
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return set(value)
+    return {value}
+
+
+def _classes(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> list[Any]:
+    """Classes scored: option ``labels`` (else every label seen) minus option ``negative``."""
+    negative = options.get("negative")
+    labels = option_labels(options)
+    if labels is None:
+        seen: set[Any] = set()
+        for value in _chain(predictions, references):
+            seen |= _label_set(value)
+        labels = sorted(seen, key=str)
+    return [label for label in labels if label != negative]
+
+
+def _chain(*sequences: Sequence[Any]) -> Iterable[Any]:
+    for sequence in sequences:
+        yield from sequence
+
+
+def _maybe(value: Any) -> float | None:
+    number = float(value)
+    return None if np.isnan(number) else number
