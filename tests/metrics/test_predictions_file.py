@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from bioeval.errors import DataFileError
 from bioeval.metrics.predictions_file import MISSING, read_predictions_file
 from bioeval.metrics.scoring import score
