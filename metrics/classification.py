@@ -9,7 +9,9 @@ unparsed prediction is ``None``.
   classes only, the negative class (option ``negative``, e.g. "false" for ChemProt,
   "DDI-false" for DDI) left out, as BLUE's ``eval_rel`` and BLURB compute relation extraction;
   equal to ``sklearn.metrics.f1_score(average="micro", labels=positive)``. Positive classes:
-  option ``labels`` minus ``negative``, else every label seen minus ``negative``. An unparsed
+  option ``labels`` minus ``negative``, else every label seen minus ``negative``. A gold label
+  outside option ``labels`` means references and options name labels differently (e.g. answer
+  letters against label names): the score is then undefined, with a note saying so. An unparsed
   prediction is a label outside every class: a false negative when the gold is positive.
 - ``macro_f1``: unweighted mean over classes of each class's F1 (a class's F1 is 0 when it is
   neither predicted nor gold). Classes as for ``micro_f1``. Works on single labels and on label
@@ -71,14 +73,15 @@ def _label_key(label: Any) -> Any:
 
 def micro_f1_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
     check_lengths(predictions, references)
-    positive = set(_classes(predictions, references, options))
+    classes, problem = _classes(predictions, references, options)
+    positive = set(classes)
     rows = []
     for prediction, reference in zip(predictions, references):
         predicted = _label_set(prediction) & positive
         gold = _label_set(reference) & positive
         rows.append((len(predicted & gold), len(predicted), len(gold)))
     stats = np.array(rows, dtype=float).reshape(-1, 3)
-    return Tally(stats, {"classes": sorted(positive, key=str)})
+    return Tally(stats, {"classes": sorted(positive, key=str)}, note=problem)
 
 
 def micro_f1_value(totals: np.ndarray) -> np.ndarray:
@@ -101,7 +104,7 @@ def micro_f1_summary(totals: np.ndarray) -> dict[str, Any]:
 
 def macro_f1_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
     check_lengths(predictions, references)
-    classes = _classes(predictions, references, options)
+    classes, problem = _classes(predictions, references, options)
     index = {label: i for i, label in enumerate(classes)}
     stats = np.zeros((len(references), 3 * len(classes)))
     for row, (prediction, reference) in enumerate(zip(predictions, references)):
@@ -115,7 +118,7 @@ def macro_f1_tally(predictions: Sequence[Any], references: Sequence[Any], option
         for label in gold:
             if label in index:
                 stats[row, 3 * index[label] + 2] += 1
-    return Tally(stats, {"classes": classes})
+    return Tally(stats, {"classes": classes}, note=problem)
 
 
 def macro_f1_value(totals: np.ndarray) -> np.ndarray:
@@ -209,8 +212,13 @@ def _label_set(value: Any) -> set[Any]:
     return {value}
 
 
-def _classes(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> list[Any]:
-    """Classes scored: option ``labels`` (else every label seen) minus option ``negative``."""
+def _classes(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> tuple[list[Any], str]:
+    """Classes scored: option ``labels`` (else every label seen) minus option ``negative``.
+
+    A gold label outside option ``labels`` means references and options name labels
+    differently (e.g. answer words against label codes): no class is scored, so the metric is
+    undefined, and the returned note says why.
+    """
     negative = options.get("negative")
     labels = option_labels(options)
     if labels is None:
@@ -218,7 +226,22 @@ def _classes(predictions: Sequence[Any], references: Sequence[Any], options: Opt
         for value in _chain(predictions, references):
             seen |= _label_set(value)
         labels = sorted(seen, key=str)
-    return [label for label in labels if label != negative]
+    else:
+        problem = _stray_reference_label(references, {*labels, negative})
+        if problem:
+            return [], problem
+    return [label for label in labels if label != negative], ""
+
+
+def _stray_reference_label(references: Sequence[Any], known: set[Any]) -> str:
+    for reference in references:
+        strays = _label_set(reference) - known
+        if strays:
+            return (
+                f"gold label {sorted(strays, key=str)[0]!r} is not in the 'labels' option "
+                f"{sorted(map(str, known - {None}))}: references and options name labels differently"
+            )
+    return ""
 
 
 def _chain(*sequences: Sequence[Any]) -> Iterable[Any]:

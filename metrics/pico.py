@@ -51,6 +51,12 @@ def token_f1_tally(predictions: Sequence[Any], references: Sequence[Any], option
     labels = option_labels(options)
     if labels is None:
         labels = sorted({c for counts in per_example for c in counts})
+    else:
+        gold_classes = {c for counts in per_example for c, (_, _, n_gold) in counts.items() if n_gold}
+        strays = sorted(gold_classes - set(labels))
+        if strays:  # references and options name classes differently: score nothing, say why
+            note = f"gold class {strays[0]!r} is not in the 'labels' option {list(labels)}"
+            return Tally(np.zeros((len(per_example), 0)), {"classes": []}, note=note)
     classes = [label for label in labels if label != outside]
     index = {label: i for i, label in enumerate(classes)}
     stats = np.zeros((len(per_example), 3 * len(classes)))

@@ -6,6 +6,7 @@ import math
 
 import pytest
 from bioeval.metrics.registry import metric
+from bioeval.metrics.scoring import score
 
 NEG = {"negative": "false"}
 
@@ -47,8 +48,8 @@ def test_accuracy(predictions: list, references: list, expected: float | None) -
         (["CPR:3", None], ["CPR:3", "CPR:4"], NEG, 2 / 3),
         # an unparsed prediction of a negative gold changes nothing
         (["CPR:3", None], ["CPR:3", "false"], NEG, 1.0),
-        # explicit label set: only CPR:3 is positive
-        (["CPR:3", "CPR:4"], ["CPR:3", "CPR:9"], {"labels": ["CPR:3", "false"], "negative": "false"}, 1.0),
+        # explicit label set: only CPR:3 is positive; a prediction outside it is ignored (sklearn)
+        (["CPR:3", "CPR:4"], ["CPR:3", "false"], {"labels": ["CPR:3", "false"], "negative": "false"}, 1.0),
         # no negative class: micro-F1 over all classes equals accuracy for single labels
         (["a", "b", "b"], ["a", "b", "a"], {}, 2 / 3),
         ([], [], NEG, None),
@@ -137,3 +138,11 @@ def test_lengths_must_match() -> None:
 )
 def test_majority_prediction(name: str, train: list, expected: object) -> None:
     assert metric(name).majority(train) == expected
+
+
+@pytest.mark.parametrize("name", ["micro_f1", "macro_f1"])
+def test_gold_labels_outside_the_labels_option_make_the_score_undefined(name: str) -> None:
+    # e.g. answer letters scored against the view's label names: undefined, never a silent 0
+    result = score(name, ["A", "B"], ["A", "B"], options={"labels": ["CPR:3", "false"], "negative": "false"})
+    assert result.value is None
+    assert "gold label 'A' is not in the 'labels' option" in result.note

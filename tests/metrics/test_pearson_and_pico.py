@@ -87,3 +87,9 @@ def test_token_f1_without_text_counts_bags_of_tokens() -> None:
     result = score("token_f1", [[("PAR", "adult patients")]], [[("PAR", "forty adult patients")]], n_boot=0)
     assert result.value == pytest.approx(2 * 2 / (2 + 3))
     assert "bags of mention tokens" in result.note
+
+
+def test_token_f1_with_gold_classes_outside_the_labels_option_is_undefined() -> None:
+    result = score("token_f1", [["I-PAR"]], [["I-PAR"]], options={"labels": ["Participant"]})
+    assert result.value is None
+    assert "gold class 'I-PAR' is not in the 'labels' option" in result.note
