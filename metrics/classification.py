@@ -238,7 +238,7 @@ def _stray_reference_label(references: Sequence[Any], known: set[Any]) -> str:
         strays = _label_set(reference) - known
         if strays:
             return (
-                f"gold label {sorted(strays, key=str)[0]!r} is not in the 'labels' option "
+                f"gold label {min(strays, key=str)!r} is not in the 'labels' option "
                 f"{sorted(map(str, known - {None}))}: references and options name labels differently"
             )
     return ""

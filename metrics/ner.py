@@ -18,8 +18,8 @@ How a prediction is matched to its reference, per example:
 ``entity_f1`` compares strings by default even when the reference has offsets; option
 ``align=True`` aligns predicted strings to the reference text first (see
 ``bioeval.metrics.entities``). ``entity_f1_relaxed`` always aligns when the text is there.
-Types are compared when the prediction is typed; untyped predictions are matched on spans or
-strings alone. Counts are summed over the corpus (micro), per type as well (``details``).
+Types are compared when both sides are typed; untyped predictions (or references) are matched
+on spans or strings alone. Counts are summed over the corpus (micro), per type as well (``details``).
 
 ``rouge1``: ROUGE-1 F-measure (rouge-score, no stemming) between the predicted and the gold
 mention strings joined by spaces, averaged over examples, as the BigBIO zero-shot study scored
@@ -94,7 +94,7 @@ def _entity_tally(
         )
         if predicted and gold:
             modes["offsets" if by_offsets else "strings"] += 1
-        typed = typed and all(m.type is not None for m in predicted)
+        typed = typed and all(m.type is not None for m in [*predicted, *gold])
         pred_hits, gold_hits = _match(predicted, gold, relaxed=relaxed, by_offsets=by_offsets)
         rows.append((sum(pred_hits), len(predicted), sum(gold_hits), len(gold)))
         _add_per_type(per_type, predicted, pred_hits, gold, gold_hits)
@@ -109,7 +109,7 @@ def _match(
     predicted: list[Mention], gold: list[Mention], *, relaxed: bool, by_offsets: bool
 ) -> tuple[list[int], list[int]]:
     """Per predicted and per gold mention: 1 if matched, else 0."""
-    untyped = any(m.type is None for m in predicted)
+    untyped = any(m.type is None for m in predicted) or any(m.type is None for m in gold)
     if not relaxed:
         return _exact_multiset_match(predicted, gold, by_offsets=by_offsets, untyped=untyped)
     same = _overlaps if by_offsets else _contains

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,8 @@ class Prediction:
         return self.error is None
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """An entity mention by offsets: ``[start, end)`` with its type."""
+class Span(NamedTuple):
+    """An entity mention by offsets: ``[start, end)`` with its type (JSON: [start, end, type])."""
 
     start: int
     end: int

@@ -78,6 +78,7 @@ STRING_CASES = [
     pytest.param([[(C, "aspirin")]], [[(C, "aspirin")]], 1.0, 1.0, id="typed"),
     pytest.param([[(D, "aspirin")]], [[(C, "aspirin")]], 0.0, 0.0, id="typed, wrong type"),
     pytest.param([["aspirin"]], [[(C, "aspirin")]], 1.0, 1.0, id="untyped prediction ignores types"),
+    pytest.param([[(C, "aspirin")]], [["aspirin"]], 1.0, 1.0, id="untyped reference ignores types"),
     pytest.param([[]], [[]], None, None, id="both empty"),
     pytest.param([[["Chemical", "aspirin"]]], [[("Chemical", "aspirin")]], 1.0, 1.0, id="JSON pair"),
 ]
