@@ -58,6 +58,29 @@ def normalize_mention(text: str) -> str:
     return text.strip(_EDGE)
 
 
+def type_key(name: str) -> str:
+    """Comparison form of an entity type: case, "_" / "-" versus space and a plural "s" ignored."""
+    key = " ".join(name.casefold().replace("_", " ").replace("-", " ").split()).strip(" .:*")
+    return key[:-1] if key.endswith("s") and len(key) > 3 else key
+
+
+def canonical_types(known: Iterable[str | None]) -> dict[str, str]:
+    """type_key -> the first spelling of that type among ``known`` (gold types, labels)."""
+    out: dict[str, str] = {}
+    for name in known:
+        if name is not None:
+            out.setdefault(type_key(name), name)
+    return out
+
+
+def with_canonical_type(mention: Mention, canonical: Mapping[str, str]) -> Mention:
+    """The mention with its type spelled as the gold spells it (when the gold has that type)."""
+    if mention.type is None:
+        return mention
+    spelled = canonical.get(type_key(mention.type), mention.type)
+    return mention if spelled == mention.type else replace(mention, type=spelled)
+
+
 def contains_at_word_boundary(outer: str, inner: str) -> bool:
     """Whether ``inner`` occurs in ``outer`` not flanked by letters or digits."""
     if not inner:

@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from bioeval.metrics.entities import type_key
 from bioeval.metrics.types import Prediction, Span
 
 NONE_WORDS = frozenset(
@@ -72,11 +73,6 @@ def parse_entity_list(text: str, choices: Sequence[str] = ()) -> Prediction:
         return Prediction(value=(), raw=text)
     items = [item for item in split_items(text) if _normal(item) not in NONE_WORDS]
     return Prediction(value=tuple(items), raw=text)
-
-
-def type_key(name: str) -> str:
-    key = " ".join(_normal(name).replace("_", " ").replace("-", " ").split())
-    return key[:-1] if key.endswith("s") and len(key) > 3 else key
 
 
 def resolve_type(name: str, choices: Sequence[str]) -> str | None:

@@ -18,7 +18,8 @@ How a prediction is matched to its reference, per example:
 ``entity_f1`` compares strings by default even when the reference has offsets; option
 ``align=True`` aligns predicted strings to the reference text first (see
 ``bioeval.metrics.entities``). ``entity_f1_relaxed`` always aligns when the text is there.
-Types are compared when both sides are typed; untyped predictions (or references) are matched
+Types are compared when both sides are typed, spelled alike (case, "_" / "-" versus space and a
+plural "s" do not matter: "cell type" is "cell_type"); untyped predictions (or references) are matched
 on spans or strings alone. Counts are summed over the corpus (micro), per type as well (``details``).
 
 ``rouge1``: ROUGE-1 F-measure (rouge-score, no stemming) between the predicted and the gold
@@ -45,8 +46,10 @@ from bioeval.metrics.entities import (
     Mention,
     align_mentions,
     as_mentions,
+    canonical_types,
     contains_at_word_boundary,
     normalize_mention,
+    with_canonical_type,
 )
 from bioeval.metrics.types import AnnotatedText
 
@@ -83,10 +86,11 @@ def _entity_tally(
     per_type: dict[str, list[int]] = {}
     modes: Counter[str] = Counter()
     typed = True
-    for prediction, reference in zip(predictions, references):
+    golds = [as_mentions(reference) for reference in references]
+    canonical = canonical_types(m.type for gold in golds for m in gold)
+    for prediction, reference, gold in zip(predictions, references, golds):
         text = reference.text if isinstance(reference, AnnotatedText) else None
-        gold = as_mentions(reference)
-        predicted = as_mentions(prediction, text)
+        predicted = [with_canonical_type(m, canonical) for m in as_mentions(prediction, text)]
         if text is not None and align and not all(m.has_offsets for m in predicted):
             predicted = align_mentions(predicted, text)
         by_offsets = all(m.has_offsets for m in gold) and (

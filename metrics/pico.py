@@ -22,7 +22,7 @@ gold mentions of that class, as many times as it occurs in both. The score's not
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,8 +31,11 @@ from bioeval.metrics.classification import macro_f1_value, per_class_summary
 from bioeval.metrics.entities import (
     align_mentions,
     as_mentions,
+    canonical_types,
     mention_tokens,
     token_labels,
+    type_key,
+    with_canonical_type,
 )
 from bioeval.metrics.types import AnnotatedText
 
@@ -44,11 +47,12 @@ def token_f1_tally(predictions: Sequence[Any], references: Sequence[Any], option
     outside = str(options.get("outside", "O"))
     per_example: list[ClassCounts] = []
     modes: Counter[str] = Counter()
+    labels = option_labels(options)
+    canonical = canonical_types([*(labels or ()), *(c for r in references for c in _gold_classes(r))])
     for prediction, reference in zip(predictions, references):
-        counts, mode = _example_counts(prediction, reference, outside)
+        counts, mode = _example_counts(prediction, reference, outside, canonical)
         per_example.append(counts)
         modes[mode] += 1
-    labels = option_labels(options)
     if labels is None:
         labels = sorted({c for counts in per_example for c in counts})
     else:
@@ -72,20 +76,37 @@ token_f1_value = macro_f1_value
 token_f1_summary = per_class_summary
 
 
-def _example_counts(prediction: Any, reference: Any, outside: str) -> tuple[ClassCounts, str]:
+def _gold_classes(reference: Any) -> set[str]:
+    if isinstance(reference, AnnotatedText):
+        return {span.type for span in reference.spans}
+    if _is_label_sequence(reference):
+        return set(reference)
+    return {m.type for m in as_mentions(reference) if m.type is not None}
+
+
+def _example_counts(
+    prediction: Any, reference: Any, outside: str, canonical: Mapping[str, str]
+) -> tuple[ClassCounts, str]:
+    """Per-class counts of one example; predicted classes spelled as the gold / labels spell them."""
     if isinstance(reference, AnnotatedText):
         gold = token_labels(reference.text, as_mentions(reference), outside)
-        return _label_counts(_predicted_labels(prediction, reference, len(gold), outside), gold, outside), "tokens"
+        predicted = _predicted_labels(prediction, reference, len(gold), outside)
+        return _label_counts(_spelled(predicted, canonical, outside), gold, outside), "tokens"
     if _is_label_sequence(reference):
         gold = list(reference)
         if prediction is None or len(prediction) == 0:  # nothing predicted: all outside
             predicted = [outside] * len(gold)
         elif _is_label_sequence(prediction):
-            predicted = list(prediction)
+            predicted = _spelled(list(prediction), canonical, outside)
         else:
             raise ValueError("token labels as reference need token labels as prediction")
         return _label_counts(_same_length(predicted, gold), gold, outside), "tokens"
-    return _bag_counts(as_mentions(prediction), as_mentions(reference)), "bags"
+    predicted_mentions = [with_canonical_type(m, canonical) for m in as_mentions(prediction)]
+    return _bag_counts(predicted_mentions, as_mentions(reference)), "bags"
+
+
+def _spelled(labels: list[str], canonical: Mapping[str, str], outside: str) -> list[str]:
+    return [label if label == outside else canonical.get(type_key(label), label) for label in labels]
 
 
 def _predicted_labels(prediction: Any, reference: AnnotatedText, n_tokens: int, outside: str) -> list[str]:

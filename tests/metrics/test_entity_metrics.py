@@ -215,3 +215,11 @@ def test_rouge1(predictions: list, references: list, expected: float) -> None:
 def test_majority_predicts_no_entity() -> None:
     for name in ("entity_f1", "entity_f1_relaxed", "rouge1"):
         assert metric(name).majority([[("Chemical", "aspirin")]]) == ()
+
+
+def test_types_are_compared_as_spelled_alike() -> None:
+    gold = [[("cell_type", "T cells"), ("Chemical", "aspirin")]]
+    predicted = [[("cell type", "T cells"), ("chemicals", "aspirin")]]
+    result = score("entity_f1", predicted, gold, n_boot=0)
+    assert result.value == 1.0
+    assert set(result.details["per_type"]) == {"cell_type", "Chemical"}

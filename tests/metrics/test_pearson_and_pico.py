@@ -93,3 +93,9 @@ def test_token_f1_with_gold_classes_outside_the_labels_option_is_undefined() -> 
     result = score("token_f1", [["I-PAR"]], [["I-PAR"]], options={"labels": ["Participant"]})
     assert result.value is None
     assert "gold class 'I-PAR' is not in the 'labels' option" in result.note
+
+
+def test_token_f1_classes_spelled_alike() -> None:
+    gold = [[("Participant", "forty adult patients")]]
+    assert metric("token_f1")([[("participants", "forty adult patients")]], gold) == 1.0
+    assert metric("token_f1")([["o", "i-par"]], [["O", "I-PAR"]], {"labels": ["I-PAR"]}) == 1.0
