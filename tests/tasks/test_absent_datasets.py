@@ -109,3 +109,25 @@ def test_fixture_datasets_show_as_present(tmp_path: Path) -> None:
     for name, state in expected.items():
         ((spec, view),) = views_named(name)
         assert availability(spec, view, empty) == state
+
+
+def test_ddi_release_quirks(tmp_path: Path) -> None:
+    """Discontinuous mentions whose text joins the fragments without a space, and the one
+    pair of the release that is true without a type (read as DDI-int)."""
+    from bioeval.tasks.readers.ddi import read_pairs
+
+    path = tmp_path / "Dopamine_ddi.xml"
+    path.write_text(
+        '<document id="DDI-DrugBank.d325"><sentence id="DDI-DrugBank.d325.s6" '
+        'text="Dopamine with alpha- and beta-adrenergic blocking agents.">'
+        '<entity id="DDI-DrugBank.d325.s6.e0" charOffset="0-7" type="drug" text="Dopamine"/>'
+        '<entity id="DDI-DrugBank.d325.s6.e1" charOffset="14-19;30-55" type="group" '
+        'text="alpha-adrenergic blocking agents"/>'
+        '<pair id="DDI-DrugBank.d325.s6.p0" e1="DDI-DrugBank.d325.s6.e0" '
+        'e2="DDI-DrugBank.d325.s6.e1" ddi="true"/>'
+        "</sentence></document>",
+        encoding="utf-8",
+    )
+    (record,) = read_pairs([path])
+    assert record.labels == ("DDI-int",)
+    assert record.text == "@DRUG$ with @DRUG$."
