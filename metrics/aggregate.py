@@ -7,9 +7,10 @@
   answering), then the unweighted mean of those type means, so that a type with five datasets
   weighs as much as a type with one.
 
-Task scores are given per view name, as floats or :class:`Score` objects. A task listed in the
-groups but missing from the scores, or with an undefined score, is an error rather than being
-skipped: a partial average is not the benchmark's score.
+Task scores are given per view name, as floats or :class:`Score` objects; the task lists and
+BLURB's groups come from the suites (``configs/suites.yaml``: ``blurb`` has ``groups``, ``blue``
+a task list). A task listed but missing from the scores, or with an undefined score, is an
+error rather than being skipped: a partial average is not the benchmark's score.
 """
 
 from __future__ import annotations
@@ -18,30 +19,6 @@ from collections.abc import Mapping, Sequence
 
 from bioeval.errors import BioevalError
 from bioeval.metrics.types import Score
-
-BLURB_GROUPS: Mapping[str, tuple[str, ...]] = {
-    "NER": ("bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "bc2gm", "jnlpba"),
-    "PICO": ("ebm_pico",),
-    "relation extraction": ("chemprot", "ddi_corpus", "gad"),
-    "sentence similarity": ("biosses",),
-    "document classification": ("hallmarks_of_cancer",),
-    "question answering": ("pubmed_qa", "bioasq"),
-}
-"""BLURB's 13 datasets by task type, as bioeval view names."""
-
-BLUE_TASKS: tuple[str, ...] = (
-    "mednli",
-    "biosses",
-    "bc5cdr_chem",
-    "bc5cdr_disease",
-    "ddi_corpus",
-    "chemprot",
-    "hallmarks_of_cancer",
-    "medsts",
-    "share_clefe",
-    "i2b2_2010",
-)
-"""BLUE's 10 datasets as bioeval view names (MedSTS, ShARe/CLEFE and i2b2 2010 are credentialed)."""
 
 
 def blue_score(task_scores: Mapping[str, float | Score | None], tasks: Sequence[str] | None = None) -> float:
@@ -53,10 +30,7 @@ def blue_score(task_scores: Mapping[str, float | Score | None], tasks: Sequence[
     return sum(values) / len(values)
 
 
-def blurb_score(
-    task_scores: Mapping[str, float | Score | None],
-    groups: Mapping[str, Sequence[str]] = BLURB_GROUPS,
-) -> float:
+def blurb_score(task_scores: Mapping[str, float | Score | None], groups: Mapping[str, Sequence[str]]) -> float:
     """Mean over task types of the mean score of the type's datasets."""
     if not groups:
         raise BioevalError("BLURB score: no task groups")

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.metrics.aggregate import BLURB_GROUPS, blue_score, blurb_score
+from bioeval.metrics.aggregate import blue_score, blurb_score
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.registry import METRICS, OUTPUT_KIND, from_promptsource, metric
 from bioeval.metrics.scoring import baseline_score, bootstrap_totals, compare, score
@@ -182,15 +182,34 @@ def test_promptsource_names_and_unknown_names() -> None:
         score("micro-f1", ["a"], ["a"])
 
 
+BLURB_GROUPS = {
+    "named entity recognition": ["bc5cdr_chem", "bc5cdr_disease", "ncbi_disease_blurb", "bc2gm", "jnlpba"],
+    "PICO extraction": ["ebm_pico"],
+    "relation extraction": ["chemprot", "ddi_corpus_blurb", "gad"],
+    "sentence similarity": ["biosses"],
+    "document classification": ["hallmarks_of_cancer_blurb"],
+    "question answering": ["pubmed_qa", "bioasq_blurb"],
+}
+
+
 def test_blue_and_blurb_scores() -> None:
     scores = {name: 0.5 for names in BLURB_GROUPS.values() for name in names}
     scores["bc5cdr_chem"] = 1.0  # one of five NER datasets
     scores["biosses"] = Score("pearson", 0.8, n=20)  # a group of one
     ner_mean = (1.0 + 0.5 * 4) / 5
-    assert blurb_score(scores) == pytest.approx((ner_mean + 0.5 + 0.5 + 0.8 + 0.5 + 0.5) / 6)
+    assert blurb_score(scores, BLURB_GROUPS) == pytest.approx((ner_mean + 0.5 + 0.5 + 0.8 + 0.5 + 0.5) / 6)
     assert blue_score({"a": 0.2, "b": Score("accuracy", 0.6, n=3)}) == pytest.approx(0.4)
     assert blue_score(scores, tasks=["bc5cdr_chem", "gad"]) == pytest.approx(0.75)
     with pytest.raises(BioevalError, match="no score for"):
-        blurb_score({"bc5cdr_chem": 1.0})
+        blurb_score({"bc5cdr_chem": 1.0}, BLURB_GROUPS)
     with pytest.raises(BioevalError, match="undefined"):
         blue_score({"biosses": Score("pearson", None, n=20)})
+
+
+def test_blurb_groups_of_the_suite_config_are_averaged() -> None:
+    from bioeval.suites import all_suites
+
+    suite = all_suites()["blurb"]
+    groups = dict(suite.groups)
+    scores = {name: 1.0 if group == "PICO extraction" else 0.0 for group, names in groups.items() for name in names}
+    assert blurb_score(scores, groups) == pytest.approx(1 / len(groups))
