@@ -33,7 +33,15 @@ NER_METRICS = ("entity_f1", "entity_f1_relaxed", "rouge1")
 
 
 def _load_original(split: str, paths: Mapping[str, Path]) -> Iterable[KBRecord]:
-    return read_pubtator(paths[_ORIGINAL[split]])
+    """The release's documents; the train file repeats PMID 8528200 verbatim: kept once (as
+    BigBIO does). A repeated PMID with different content is left for validation to reject."""
+    records: list[KBRecord] = []
+    first: dict[str, KBRecord] = {}
+    for record in read_pubtator(paths[_ORIGINAL[split]]):
+        if first.setdefault(record.id, record) is not record and first[record.id] == record:
+            continue
+        records.append(record)
+    return records
 
 
 def _load_blurb(split: str, paths: Mapping[str, Path]) -> Iterable[KBRecord]:

@@ -118,7 +118,7 @@ def _entity(pmid: str, index: int, fields: list[str], line: int, path: Path) -> 
     return Entity(
         id=f"{pmid}-T{index}",
         type=fields[4],
-        text=(fields[3],),
+        text=(fields[3].strip(),),  # NCBI train has one mention with trailing spaces
         offsets=((start, end),),
         normalized=tuple(_normalization(i) for i in ids),
     )

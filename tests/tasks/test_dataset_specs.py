@@ -13,8 +13,21 @@ from bioeval.tasks.core.schemas import Schema, TaskType
 from bioeval.tasks.core.spec import Access
 
 EXPECTED = {
-    "bioasq", "scitail", "mednli", "gad", "biosses", "bc5cdr", "ncbi_disease", "bc2gm", "jnlpba",
-    "pubmed_qa", "hallmarks_of_cancer", "chemprot", "ddi_corpus", "ebm_pico", "n2c2_2010",
+    "bioasq",
+    "scitail",
+    "mednli",
+    "gad",
+    "biosses",
+    "bc5cdr",
+    "ncbi_disease",
+    "bc2gm",
+    "jnlpba",
+    "pubmed_qa",
+    "hallmarks_of_cancer",
+    "chemprot",
+    "ddi_corpus",
+    "ebm_pico",
+    "n2c2_2010",
 }
 PINNED_URL = re.compile(r"^https://raw\.githubusercontent\.com/[^/]+/[^/]+/[0-9a-f]{40}/")
 
