@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bioeval.errors import BioevalError, DataFileError
-from bioeval.prompting import VIEW_VARIABLES, candidate_prompts, check_fields, view_variables
+from bioeval.prompting import (
+    VIEW_VARIABLES,
+    candidate_prompts,
+    check_fields,
+    view_variables,
+)
 from bioeval.prompts.render import TemplateError, check_syntax, environment
 from bioeval.prompts.template import Prompt, dump_template_file, load_template_file
 from bioeval.tasks.core.spec import DatasetSpec, View

@@ -13,10 +13,7 @@ Problems found, by kind (``PROBLEM_KINDS``):
   different number of mentions than the record has (a mention containing the format's
   separator), so the run's gold differs from the annotation on those examples.
 
-Leak check without false alarms: the example is rendered a second time with its gold fields
-(``gold_fields``) replaced by a different value of the same kind (``counterfactual``); if the
-*input* changes, the input depends on the gold. Answer options listed by design do not depend on
-which one is gold, so they never trigger it.
+The gold-leak check is in ``bioeval.prompt_leak``.
 """
 
 from __future__ import annotations
@@ -28,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from bioeval.errors import BioevalError
+from bioeval.prompt_leak import gold_fields, input_changes_with_gold, input_may_read
 from bioeval.prompting import check_fields, example_fields, render_fields, target_format
 from bioeval.prompts import library
-from bioeval.prompts.render import SEPARATOR, TemplateError
+from bioeval.prompts.render import TemplateError
 from bioeval.prompts.template import Prompt
-from bioeval.tasks.core.schemas import Example, Schema, TaskType
+from bioeval.tasks.core.schemas import Example, Schema
 from bioeval.tasks.core.spec import DatasetSpec, View
 from bioeval.tasks.core.validate import record_labels
 
@@ -56,25 +54,6 @@ WARNING_KINDS = frozenset({"lossy_target"})
 """Reported and counted, but not failures: the template is right, yet some of the data collide
 with its output format (e.g. a mention containing the separator), so the gold the run reads
 back from those targets differs from the annotation."""
-
-_KB_ANNOTATIONS = ("entities", "relations", "events", "coreferences")
-GOLD_FIELDS: Mapping[Schema, tuple[str, ...]] = {
-    Schema.TEXT: ("labels",),
-    Schema.PAIRS: ("label",),
-    Schema.ENTAIL: ("label",),
-    Schema.QA: ("answer",),
-    Schema.T2T: ("text_2",),
-    Schema.KB: _KB_ANNOTATIONS,
-}
-"""Record fields that hold the answer; KB relation views override below (entities are input)."""
-GOLD_FIELDS_BY_TASK: Mapping[tuple[Schema, TaskType], tuple[str, ...]] = {
-    (Schema.KB, TaskType.RE): ("relations", "events"),
-}
-
-
-def gold_fields(view: View) -> tuple[str, ...]:
-    return GOLD_FIELDS_BY_TASK.get((view.schema, view.task), GOLD_FIELDS[view.schema])
-
 
 @dataclass
 class Problem:
@@ -186,41 +165,6 @@ def library_duplicates(prompts: Sequence[Prompt]) -> list[Problem]:
 # ---------------------------------------------------------------- per-example checks
 
 
-def counterfactual(name: str, value: Any, fields: Mapping[str, Any]) -> Any:
-    """A different gold value of the same shape as ``value``."""
-    labels = list(fields.get("label_set") or ())
-    if isinstance(value, str):
-        return _other_label(value, labels)
-    if name == "answer":
-        options = [c for c in fields.get("choices") or () if c not in value]
-        return [options[0]] if options else [_other_label(value[0] if value else "", labels)]
-    if name == "labels":
-        if len(value) == 1 and len(labels) > 1:
-            return [_other_label(value[0], labels)]
-        return [] if value else labels[:1] or ["other"]
-    if name in _KB_ANNOTATIONS:
-        return [] if value else _dummy_annotation(name, labels)
-    return value
-
-
-def _other_label(label: str, labels: Sequence[str]) -> str:
-    if label in labels and len(labels) > 1:
-        return labels[(labels.index(label) + 1) % len(labels)]
-    try:
-        return "0.0" if float(label) >= 2 else "4.0"
-    except ValueError:
-        return f"{label} (other)"
-
-
-def _dummy_annotation(name: str, labels: Sequence[str]) -> list[dict[str, Any]]:
-    kind = labels[0] if labels else "Entity"
-    if name == "entities":
-        return [{"id": "cf-1", "type": kind, "text": ["x"], "offsets": [[0, 1]], "normalized": []}]
-    if name == "relations":
-        return [{"id": "cf-1", "type": kind, "arg1_id": "a", "arg2_id": "b", "normalized": []}]
-    return []
-
-
 @dataclass(frozen=True)
 class _Plan:
     """What the checks need to know about one template on one view, computed once."""
@@ -238,29 +182,6 @@ class _Plan:
         parser = PARSERS.get(kind) if kind not in (None, "label") else None
         may_read = input_may_read(prompt, gold_fields(view))
         return cls(prompt, kind, parser.parse if parser is not None else None, may_read)
-
-
-def input_may_read(prompt: Prompt, names: Iterable[str]) -> bool:
-    """False only when the text before ``|||`` provably reads none of ``names``.
-
-    The input part is parsed on its own (a construct spanning the separator does not parse:
-    then the answer is True and the dynamic check runs); answer choices shown in the input
-    count with the fields they read.
-    """
-    import jinja2
-    from jinja2 import meta
-
-    head, separator, tail = prompt.jinja.partition(SEPARATOR)
-    if not separator or SEPARATOR in tail:
-        return True
-    env = jinja2.Environment()
-    try:
-        read = meta.find_undeclared_variables(env.parse(head))
-        if "answer_choices" in read and prompt.answer_choices:
-            read |= meta.find_undeclared_variables(env.parse(prompt.answer_choices))
-    except jinja2.TemplateSyntaxError:
-        return True
-    return bool(read & set(names))
 
 
 def check_example(
@@ -290,8 +211,14 @@ def check_example(
             consistency[prompt.id].setdefault(gold, set()).add(rendered.target)
     if plan.parse is not None:
         _check_parse(plan, rendered.target, rendered.choices, fields, example, collector)
-    if plan.input_may_read_gold:
-        _check_leak(prompt, view, example, fields, rendered.input, collector)
+    if plan.input_may_read_gold and input_changes_with_gold(
+        prompt, view, example.id, fields, rendered.input
+    ):
+        collector.add(
+            prompt, "gold_leak",
+            f"the input changes when the gold ({', '.join(gold_fields(view))}) changes",
+            example.id,
+        )
 
 
 ENTITY_FORMATS = ("entity_list", "typed_entities", "tagged_entities")
@@ -342,32 +269,6 @@ def _check_choices(
         collector.add(
             prompt, "target_not_in_choices",
             f"target {outside[0]!r} is not one of the answer choices {list(choices)[:8]}",
-            example.id,
-        )
-
-
-def _check_leak(
-    prompt: Prompt,
-    view: View,
-    example: Example,
-    fields: Mapping[str, Any],
-    rendered_input: str,
-    collector: _Collector,
-) -> None:
-    changed = dict(fields)
-    for name in gold_fields(view):
-        if name in changed:
-            changed[name] = counterfactual(name, changed[name], fields)
-    if changed == fields:
-        return
-    try:
-        other = render_fields(prompt, changed, example.id)
-    except TemplateError:
-        return  # the template cannot read the changed value; the real one rendered fine
-    if other.input != rendered_input:
-        collector.add(
-            prompt, "gold_leak",
-            f"the input changes when the gold ({', '.join(gold_fields(view))}) changes",
             example.id,
         )
 

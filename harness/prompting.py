@@ -16,7 +16,13 @@ from bioeval.errors import BioevalError, DataFileError
 from bioeval.prompts import library
 from bioeval.prompts.render import Rendered, TemplateError, referenced_fields, render
 from bioeval.prompts.template import Prompt
-from bioeval.tasks.core.schemas import RECORD_TYPES, Example, Schema, TaskType, template_fields
+from bioeval.tasks.core.schemas import (
+    RECORD_TYPES,
+    Example,
+    Schema,
+    TaskType,
+    template_fields,
+)
 from bioeval.tasks.core.spec import View
 
 VIEW_VARIABLES = ("dataset", "label_set", "label_text")

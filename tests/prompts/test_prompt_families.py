@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bioeval.prompt_lint import gold_fields, input_may_read
+from bioeval.prompt_leak import gold_fields, input_may_read
 from bioeval.prompting import prompts_for_view, render_example, target_format, targets_by_label
 from bioeval.prompts import library
 from bioeval.tasks.core.loading import load_split
