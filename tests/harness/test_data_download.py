@@ -232,3 +232,18 @@ def test_url_rewrites_from_arguments_and_environment() -> None:
     )
     assert rewrite_url("https://github.com/x.zip", rewrites) == "http://mirror.local/x.zip"
     assert rewrite_url("https://example.org/y", rewrites) == "https://example.org/y"
+
+
+def test_list_datasets_says_what_to_do(shared_data: Path, capsys) -> None:
+    assert main(["list", "datasets", "--data-dir", str(shared_data)]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[-1] for line in out.splitlines() if line[:1].isalpha()}
+    assert rows["chemprot"] == rows["hallmarks_of_cancer"] == rows["bc5cdr"] == "present"
+    assert (
+        rows["bioasq"] == "registration" and rows["mednli"] == rows["n2c2_2010"] == "credentialed"
+    )
+    assert rows["ddi_corpus"] == rows["scitail"] == "downloadable"
+    hints = out.split("to get the missing files:")[1]
+    assert "  scitail: bioeval data download scitail" in hints
+    assert f"  mednli (credentialed): {dataset('mednli').how_to_get}" in hints
+    assert "chemprot" not in hints
