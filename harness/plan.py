@@ -11,11 +11,18 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.metrics.registry import OUTPUT_KIND, from_promptsource
+from bioeval.metrics.registry import METRICS, from_promptsource
 from bioeval.models import ModelSpec, resolve_model
-from bioeval.prompting import TemplateError, prompts_for_view, render_example
+from bioeval.prompting import (
+    TemplateError,
+    prompts_for_view,
+    render_example,
+    target_format,
+    targets_by_label,
+)
 from bioeval.prompts.template import Prompt
 from bioeval.suites import all_suites
 from bioeval.tasks.core.loading import has_split, load_split, require_files, split_files
@@ -41,7 +48,9 @@ class PromptTask:
     view: View
     prompt: Prompt
     metrics: tuple[str, ...]
-    output_kind: str  # parser name: "label", "number", ...
+    output_kind: str  # parser name: "label", "number", "entity_list" ...
+    metric_options: dict[str, Any]  # the view's label options, in the prompt's wording
+    vocabulary: tuple[str, ...]  # what a parser matches outputs against when there are no choices
     examples: tuple[RenderedExample, ...]
     majority_answer: str
     majority_source: str  # the split the baseline's answer was counted on, and how
@@ -92,22 +101,42 @@ def _known_task_names() -> list[str]:
     )
 
 
-def metrics_for(prompt: Prompt, view: View) -> tuple[str, ...]:
-    """The prompt's declared metrics (PromptSource names mapped), else the view's."""
-    declared = tuple(from_promptsource(name) for name in prompt.metrics if name != "Other")
-    return declared or view.metrics
-
-
-def output_kind(prompt: Prompt, metrics: Sequence[str]) -> str:
-    kinds = {OUTPUT_KIND[m] for m in metrics if m in OUTPUT_KIND}
-    if prompt.answer_choices and (not kinds or kinds == {"label"}):
-        return "label"
-    if len(kinds) != 1:
+def output_kind(prompt: Prompt, view: View) -> str:
+    kind = target_format(prompt, view)
+    if kind is None:
         raise BioevalError(
-            f"prompt {prompt.name!r} ({prompt.source}): its metrics {list(metrics)} need "
-            f"different output parsers {sorted(kinds)}; split it into one prompt per kind"
+            f"prompt {prompt.name!r} ({prompt.source}): cannot tell how to read its output from "
+            f"its metrics {list(prompt.metrics)}; declare a metric such as Accuracy, "
+            f"Pearson Correlation or entity_f1"
         )
-    return kinds.pop()
+    return kind
+
+
+def metrics_for(prompt: Prompt, view: View, kind: str) -> tuple[str, ...]:
+    """The view's metrics, then the prompt's own, kept where they can read this output kind."""
+    declared = [from_promptsource(name) for name in prompt.metrics if name != "Other"]
+    names = list(dict.fromkeys([*view.metrics, *declared]))
+    usable = tuple(name for name in names if kind in METRICS[name].output_kinds)
+    if not usable:
+        raise BioevalError(
+            f"prompt {prompt.name!r} ({prompt.source}) produces {kind!r} outputs, which none of "
+            f"the metrics {names} of {view.name} can score"
+        )
+    return usable
+
+
+def label_options(prompt: Prompt, view: View, examples: Sequence[Example], kind: str) -> dict[str, Any]:
+    """The view's label set and negative class, translated into the labels the prompt renders.
+
+    A GAD yes/no prompt renders the negative class "0" as "no": micro-F1 must leave out "no".
+    """
+    if kind != "label" or not view.labels:
+        return {"negative": view.negative_label, "labels": list(view.labels or ())}
+    rendered = targets_by_label(prompt, view, examples)
+    return {
+        "negative": rendered.get(view.negative_label) if view.negative_label else None,
+        "labels": [rendered[label] for label in view.labels if label in rendered],
+    }
 
 
 def render_all(prompt: Prompt, view: View, examples: Sequence[Example]) -> list[RenderedExample]:
@@ -173,15 +202,17 @@ def build_plan(
             files.extend(split_files(spec, view, view.train_split, data_dir).values())
         train, source = baseline_examples(spec, view, full, data_dir)
         for prompt in chosen_prompts[view.name]:
-            metrics = metrics_for(prompt, view)
+            kind = output_kind(prompt, view)
             answer, source = majority_answer(prompt, view, train, source)
             tasks.append(
                 PromptTask(
                     spec=spec,
                     view=view,
                     prompt=prompt,
-                    metrics=metrics,
-                    output_kind=output_kind(prompt, metrics),
+                    metrics=metrics_for(prompt, view, kind),
+                    output_kind=kind,
+                    metric_options=label_options(prompt, view, [*train, *full], kind),
+                    vocabulary=tuple(view.labels or ()),
                     examples=tuple(render_all(prompt, view, examples)),
                     majority_answer=answer,
                     majority_source=source,

@@ -127,6 +127,8 @@ def run_record(plan: RunPlan, options: RunOptions) -> dict[str, Any]:
             "source": task.prompt.source,
             "metrics": list(task.metrics),
             "output": task.output_kind,
+            "metric_options": task.metric_options,
+            "vocabulary": list(task.vocabulary),
         }
         baselines[f"{task.view.name}/{task.prompt.name}"] = {
             "answer": task.majority_answer,

@@ -30,7 +30,7 @@ def read_gold(task: PromptTask, rendered: RenderedExample) -> Any:
         return None
     if task.output_kind == "label":
         return rendered.target
-    gold = PARSERS[task.output_kind].parse(rendered.target, rendered.choices or ())
+    gold = PARSERS[task.output_kind].parse(rendered.target, vocabulary(task, rendered))
     if not gold.parsed:
         raise BioevalError(
             f"prompt {task.prompt.name!r} ({task.prompt.source}) renders target "
@@ -49,7 +49,12 @@ def predict(task: PromptTask, rendered: RenderedExample, raw: RawOutput | None, 
         return Prediction(value=None, raw=raw.text or "", error=raw.error or "no output")
     if mode == MULTIPLE_CHOICE:
         return Prediction(value=raw.text, raw=raw.text)
-    return PARSERS[task.output_kind].parse(raw.text, rendered.choices or ())
+    return PARSERS[task.output_kind].parse(raw.text, vocabulary(task, rendered))
+
+
+def vocabulary(task: PromptTask, rendered: RenderedExample) -> tuple[str, ...]:
+    """What a parser matches against: the answer choices, else the view's labels (entity types)."""
+    return rendered.choices or task.vocabulary
 
 
 def score_task(task: PromptTask, outputs: Mapping[str, RawOutput], mode: str) -> ScoredTask:
@@ -60,15 +65,10 @@ def score_task(task: PromptTask, outputs: Mapping[str, RawOutput], mode: str) ->
     )
     references = tuple(read_gold(task, rendered) for rendered in task.examples)
     scores = tuple(
-        scoring.score(metric, predictions, references, options=metric_options(task))
+        scoring.score(metric, predictions, references, options=task.metric_options)
         for metric in task.metrics
     )
     return ScoredTask(predictions=predictions, references=references, scores=scores)
-
-
-def metric_options(task: PromptTask) -> dict[str, Any]:
-    view = task.view
-    return {"negative": view.negative_label, "labels": list(view.labels or ())}
 
 
 def sample_rows(

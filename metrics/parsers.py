@@ -196,6 +196,8 @@ class OutputParser:
     name: str
     parse: Callable[[str, Sequence[str]], Prediction]
     max_new_tokens: int
+    # generation stops at these; "\n\n" rather than "\n" for short answers too, because many
+    # models open with a line break, which a "\n" stop would cut to an empty output
     stop: tuple[str, ...]
     coerce: Callable[[Any, Sequence[str]], Any]
     shape: str  # what a JSON prediction of this kind looks like, for error messages
@@ -207,13 +209,13 @@ class OutputParser:
 
 PARSERS: dict[str, OutputParser] = {
     "label": OutputParser(
-        "label", parse_label, 16, ("\n",), coerce_label, "a label string"
+        "label", parse_label, 16, ("\n\n",), coerce_label, "a label string"
     ),
     "label_list": OutputParser(
         "label_list", parse_label_list, 64, ("\n\n",), coerce_label_list, "a list of label strings"
     ),
     "number": OutputParser(
-        "number", parse_number, 8, ("\n",), coerce_number, "a number"
+        "number", parse_number, 8, ("\n\n",), coerce_number, "a number"
     ),
     "entity_list": OutputParser(
         "entity_list",

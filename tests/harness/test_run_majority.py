@@ -24,14 +24,14 @@ def scores(run: Path) -> list[dict]:
 
 def test_majority_accuracy_on_every_prompt(majority_run: Path) -> None:
     rows = scores(majority_run)
-    gad = [row for row in rows if row["task"] == "gad"]
-    pubmed = [row for row in rows if row["task"] == "pubmed_qa"]
+    gad = [row for row in rows if row["task"] == "gad" and row["metric"] == "accuracy"]
+    pubmed = [row for row in rows if row["task"] == "pubmed_qa" and row["metric"] == "accuracy"]
     assert len(gad) >= 5 and len(pubmed) >= 5
     assert {row["n"] for row in gad} == {534}
     assert {row["n"] for row in pubmed} == {500}
     for row in gad:  # 281 of the 534 GAD test sentences are positive
         assert row["value"] == pytest.approx(281 / 534, abs=1e-12)
-        assert row["metric"] == "accuracy" and row["n_unparsed"] == 0
+        assert row["n_unparsed"] == 0
     for row in pubmed:  # 276 of the 500 PubMedQA test questions are "yes"
         assert row["value"] == pytest.approx(276 / 500, abs=1e-12)
     assert {row["model"] for row in rows} == {"majority"}
@@ -60,7 +60,7 @@ def test_run_json_records_config_versions_and_hashes(majority_run: Path, shared_
 
 def test_samples_hold_every_example(majority_run: Path) -> None:
     files = sorted((majority_run / "samples" / "majority").glob("*/*.jsonl"))
-    assert len(files) == len(scores(majority_run))
+    assert len(files) == len({(row["task"], row["prompt"]) for row in scores(majority_run)})
     for path in files:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         assert len(rows) == (534 if path.parent.name == "gad" else 500)

@@ -1,0 +1,126 @@
+"""Scoring an external predictions file against a task's gold annotations.
+
+``bioeval score --task VIEW --predictions FILE.jsonl``: one ``{"id", "prediction"}`` per line.
+The gold comes from the records themselves (not from a prompt), in the label codes of the
+dataset: a label (QA, NLI, RE), a number (STS), a set of labels (document classification), or
+the source text with its gold spans (NER, PICO). What a prediction may look like follows from
+the task type; for NER and PICO several shapes are accepted and the first line decides which.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from bioeval.errors import DataFileError
+from bioeval.metrics import scoring
+from bioeval.metrics.parsers import PARSERS
+from bioeval.metrics.predictions_file import read_predictions_file
+from bioeval.metrics.types import AnnotatedText, Score, Span
+from bioeval.tasks.core.schemas import (
+    EntailRecord,
+    KBRecord,
+    PairsRecord,
+    QARecord,
+    Record,
+    TaskType,
+    TextRecord,
+)
+from bioeval.tasks.core.spec import View
+
+
+def _single_label(record: Record) -> str:
+    if isinstance(record, QARecord):
+        return record.answer[0]
+    if isinstance(record, (EntailRecord, PairsRecord)):
+        return record.label
+    assert isinstance(record, TextRecord)
+    return record.labels[0]
+
+
+def _score_value(record: Record) -> float:
+    assert isinstance(record, PairsRecord)
+    return float(record.label)
+
+
+def _label_set(record: Record) -> frozenset[str]:
+    assert isinstance(record, TextRecord)
+    return frozenset(record.labels)
+
+
+def _annotated_text(record: Record) -> AnnotatedText:
+    assert isinstance(record, KBRecord)
+    spans = tuple(
+        Span(start, end, entity.type) for entity in record.entities for start, end in entity.offsets
+    )
+    return AnnotatedText(record.text, spans)
+
+
+GOLD: Mapping[TaskType, Callable[[Record], Any]] = {
+    TaskType.QA: _single_label,
+    TaskType.NLI: _single_label,
+    TaskType.RE: _single_label,
+    TaskType.STS: _score_value,
+    TaskType.DC: _label_set,
+    TaskType.NER: _annotated_text,
+    TaskType.PICO: _annotated_text,
+}
+"""The gold of one record, by task type."""
+
+KINDS: Mapping[TaskType, tuple[str, ...]] = {
+    TaskType.QA: ("label",),
+    TaskType.NLI: ("label",),
+    TaskType.RE: ("label",),
+    TaskType.STS: ("number",),
+    TaskType.DC: ("label_list",),
+    TaskType.NER: ("spans", "typed_entities", "entity_list"),
+    TaskType.PICO: ("spans", "token_labels", "typed_entities"),
+}
+"""Prediction shapes accepted per task type, tried in this order on the first line."""
+
+
+def detect_kind(path: Path, view: View) -> str:
+    """The first accepted shape that reads the file's first prediction."""
+    kinds = KINDS[view.task]
+    if len(kinds) == 1:
+        return kinds[0]
+    first = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                first = json.loads(line).get("prediction")
+            except (json.JSONDecodeError, AttributeError):
+                return kinds[0]  # the reader reports the bad line
+            break
+    for kind in kinds:
+        try:
+            PARSERS[kind].read_json(first, view.labels or ())
+            return kind
+        except ValueError:
+            continue
+    shapes = "; or ".join(PARSERS[kind].shape for kind in kinds)
+    raise DataFileError(path, f"the first prediction is none of the shapes for {view.name}: {shapes}", number)
+
+
+def score_predictions(
+    view: View, records: Sequence[Record], path: Path, allow_missing: bool = False
+) -> tuple[str, list[Score]]:
+    """(the prediction shape used, one Score per metric of the view)."""
+    kind = detect_kind(path, view)
+    external = read_predictions_file(
+        path, ids=[r.id for r in records], kind=kind, choices=view.labels or (), allow_missing=allow_missing
+    )
+    references = [GOLD[view.task](record) for record in records]
+    options = {"negative": view.negative_label, "labels": list(view.labels or ())}
+    if view.task is TaskType.PICO:
+        options = {"labels": list(view.labels or ())}
+    usable = [m for m in view.metrics if kind in _metric_kinds(m)]
+    return kind, [scoring.score(m, external.predictions, references, options=options) for m in usable]
+
+
+def _metric_kinds(name: str) -> tuple[str, ...]:
+    from bioeval.metrics.registry import METRICS
+
+    return METRICS[name].output_kinds

@@ -1,0 +1,76 @@
+"""Re-scoring a run folder from its saved samples, with the current parsers and metrics.
+
+No model and no data files are needed: ``run.json`` records, per prompt, the output kind, the
+metrics and their options; every sample keeps the rendered target and the raw output. The new
+scores go to a new file ``rescored-<time>.jsonl`` beside ``scores.jsonl``, which is left as it
+was.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bioeval.errors import BioevalError, DataFileError
+from bioeval.lmeval_bridge import MULTIPLE_CHOICE
+from bioeval.metrics import scoring
+from bioeval.metrics.parsers import PARSERS
+from bioeval.metrics.types import Prediction
+from bioeval.results import RUN_FILE, SCORES_FILE, RunFolder, jsonl, read_jsonl_file, atomic_write_text
+
+
+def _prediction(row: dict[str, Any], kind: str, mode: str, vocabulary: list[str]) -> Prediction:
+    """The saved raw output read again: a ranked choice as it is, a generation parsed anew."""
+    output = row.get("output") or ""
+    if row.get("input") is None:  # the template failed on this example
+        return Prediction(value=None, raw="", error=row.get("error") or "template failed")
+    if mode == MULTIPLE_CHOICE:
+        if not output:
+            return Prediction(value=None, raw="", error=row.get("error") or "no output")
+        return Prediction(value=output, raw=output)
+    return PARSERS[kind].parse(output, row.get("choices") or vocabulary)
+
+
+def _gold(row: dict[str, Any], kind: str, vocabulary: list[str]) -> Any:
+    target = row.get("target")
+    if target is None or kind == "label":
+        return target
+    return PARSERS[kind].parse(target, row.get("choices") or vocabulary).value
+
+
+def rescore_run(run_dir: Path) -> tuple[list[dict[str, Any]], Path]:
+    """Score every saved (model, task, prompt) again; returns the rows and the file written."""
+    run_file = run_dir / RUN_FILE
+    if not run_file.is_file():
+        raise BioevalError(f"{run_dir} is not a run folder: it has no {RUN_FILE}")
+    try:
+        run = json.loads(run_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataFileError(run_file, f"invalid JSON: {error.msg}", error.lineno) from None
+    old_rows = read_jsonl_file(run_dir / SCORES_FILE) if (run_dir / SCORES_FILE).is_file() else []
+    combos = list(dict.fromkeys((r["model"], r["task"], r["prompt"], r["mode"]) for r in old_rows))
+    folder = RunFolder(run_dir)
+    rows: list[dict[str, Any]] = []
+    for model, task, prompt, mode in combos:
+        info = run["prompts"].get(f"{task}/{prompt}")
+        if info is None:
+            raise DataFileError(run_file, f"no entry for prompt {task}/{prompt} under 'prompts'")
+        samples = read_jsonl_file(folder.samples_path(model, task, prompt))
+        kind, vocabulary = info["output"], info.get("vocabulary", [])
+        predictions = [_prediction(row, kind, mode, vocabulary) for row in samples]
+        references = [_gold(row, kind, vocabulary) for row in samples]
+        for metric in info["metrics"]:
+            score = scoring.score(metric, predictions, references, options=info.get("metric_options"))
+            rows.append({
+                "model": model, "task": task, "prompt": prompt, "prompt_id": info["id"],
+                "prompt_version": info["version"], "family": info["family"], "mode": mode,
+                "metric": score.metric, "value": score.value, "ci_low": score.ci_low,
+                "ci_high": score.ci_high, "n": score.n, "n_unparsed": score.n_unparsed,
+                "note": score.note,
+            })
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    out = run_dir / f"rescored-{stamp}.jsonl"
+    atomic_write_text(out, jsonl(rows))
+    return rows, out
