@@ -10,7 +10,7 @@ the task type; for NER and PICO several shapes are accepted and the first line d
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,56 +18,11 @@ from bioeval.errors import DataFileError
 from bioeval.metrics import scoring
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.predictions_file import read_predictions_file
-from bioeval.metrics.types import AnnotatedText, Score, Span
-from bioeval.tasks.core.schemas import (
-    EntailRecord,
-    KBRecord,
-    PairsRecord,
-    QARecord,
-    Record,
-    TaskType,
-    TextRecord,
-)
+from bioeval.gold import GOLD
+from bioeval.metrics.types import Score
+from bioeval.tasks.core.schemas import Record, TaskType
 from bioeval.tasks.core.spec import View
 
-
-def _single_label(record: Record) -> str:
-    if isinstance(record, QARecord):
-        return record.answer[0]
-    if isinstance(record, (EntailRecord, PairsRecord)):
-        return record.label
-    assert isinstance(record, TextRecord)
-    return record.labels[0]
-
-
-def _score_value(record: Record) -> float:
-    assert isinstance(record, PairsRecord)
-    return float(record.label)
-
-
-def _label_set(record: Record) -> frozenset[str]:
-    assert isinstance(record, TextRecord)
-    return frozenset(record.labels)
-
-
-def _annotated_text(record: Record) -> AnnotatedText:
-    assert isinstance(record, KBRecord)
-    spans = tuple(
-        Span(start, end, entity.type) for entity in record.entities for start, end in entity.offsets
-    )
-    return AnnotatedText(record.text, spans)
-
-
-GOLD: Mapping[TaskType, Callable[[Record], Any]] = {
-    TaskType.QA: _single_label,
-    TaskType.NLI: _single_label,
-    TaskType.RE: _single_label,
-    TaskType.STS: _score_value,
-    TaskType.DC: _label_set,
-    TaskType.NER: _annotated_text,
-    TaskType.PICO: _annotated_text,
-}
-"""The gold of one record, by task type."""
 
 KINDS: Mapping[TaskType, tuple[str, ...]] = {
     TaskType.QA: ("label",),

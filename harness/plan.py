@@ -24,6 +24,7 @@ from bioeval.prompting import (
     targets_by_label,
 )
 from bioeval.prompts.template import Prompt
+from bioeval.results import safe_name
 from bioeval.suites import all_suites
 from bioeval.tasks.core.loading import has_split, load_split, require_files, split_files
 from bioeval.tasks.core.registry import views_named
@@ -58,7 +59,7 @@ class PromptTask:
     @property
     def key(self) -> str:
         """The lm-eval task name: unique per (view, prompt)."""
-        return f"bioeval.{self.view.name}.{self.prompt.name}"
+        return f"bioeval.{self.view.name}.{safe_name(self.prompt.name)}"
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,11 @@ def baseline_examples(
     )
 
 
+def _files_under(path: Path) -> list[Path]:
+    """A data file, or every file of a source folder (HoC's text/, DDI's XML folders)."""
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
 def build_plan(
     model_names: Sequence[str],
     task_names: Sequence[str],
@@ -218,5 +224,5 @@ def build_plan(
                     majority_source=source,
                 )
             )
-    unique_files = tuple(dict.fromkeys(files))
+    unique_files = tuple(dict.fromkeys(file for path in files for file in _files_under(path)))
     return RunPlan(models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files)

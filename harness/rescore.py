@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from bioeval.errors import BioevalError, DataFileError
+from bioeval.gold import annotated_from_json
 from bioeval.lmeval_bridge import MULTIPLE_CHOICE
 from bioeval.metrics import scoring
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.types import Prediction
-from bioeval.results import RUN_FILE, SCORES_FILE, RunFolder, jsonl, read_jsonl_file, atomic_write_text
+from bioeval.results import RUN_FILE, SCORES_FILE, RunFolder, atomic_write_text, jsonl, read_jsonl_file
 
 
 def _prediction(row: dict[str, Any], kind: str, mode: str, vocabulary: list[str]) -> Prediction:
@@ -34,6 +35,9 @@ def _prediction(row: dict[str, Any], kind: str, mode: str, vocabulary: list[str]
 
 
 def _gold(row: dict[str, Any], kind: str, vocabulary: list[str]) -> Any:
+    annotated = annotated_from_json(row.get("gold"))
+    if annotated is not None:  # entity tasks are scored against the annotation
+        return annotated
     target = row.get("target")
     if target is None or kind == "label":
         return target

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bioeval.errors import BioevalError
+from bioeval.gold import ENTITY_KINDS, annotated_text, to_json
 from bioeval.lmeval_bridge import MULTIPLE_CHOICE, RawOutput
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.types import Prediction, Score
 from bioeval.plan import PromptTask, RenderedExample
+from bioeval.tasks.core.schemas import KBRecord
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class ScoredTask:
 
 
 def read_gold(task: PromptTask, rendered: RenderedExample) -> Any:
+    if task.output_kind in ENTITY_KINDS and isinstance(rendered.example.record, KBRecord):
+        return annotated_text(rendered.example.record)
     if rendered.target is None:
         return None
     if task.output_kind == "label":
@@ -82,8 +86,8 @@ def sample_rows(
             "input": rendered.input,
             "target": rendered.target,
             "output": prediction.raw,
-            "prediction": _jsonable(prediction.value),
-            "gold": _jsonable(gold),
+            "prediction": to_json(prediction.value),
+            "gold": to_json(gold),
             "error": prediction.error,
         }
         if rendered.choices is not None:
@@ -92,14 +96,6 @@ def sample_rows(
             row["choice_logliks"] = list(raw.choice_logliks)
         rows.append(row)
     return rows
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (frozenset, set)):
-        return sorted(_jsonable(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 def score_rows(

@@ -1,0 +1,84 @@
+"""The gold answer of a record in the dataset's own terms, by task type.
+
+Used for external predictions files, and for entity tasks in runs: an entity prompt's output
+is scored against the annotated mentions of the record (its text and gold spans), not against
+the prompt's rendered target, so a target that cannot list a mention faithfully (a span holding
+the list separator) costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bioeval.metrics.types import AnnotatedText, Span
+from bioeval.tasks.core.schemas import (
+    EntailRecord,
+    KBRecord,
+    PairsRecord,
+    QARecord,
+    Record,
+    TaskType,
+    TextRecord,
+)
+
+ENTITY_KINDS = frozenset({"entity_list", "typed_entities", "tagged_entities", "spans", "token_labels"})
+
+
+def single_label(record: Record) -> str:
+    if isinstance(record, QARecord):
+        return record.answer[0]
+    if isinstance(record, (EntailRecord, PairsRecord)):
+        return record.label
+    if isinstance(record, TextRecord):
+        return record.labels[0]
+    raise TypeError(f"no single label on a {type(record).__name__}")
+
+
+def score_value(record: Record) -> float:
+    if not isinstance(record, PairsRecord):
+        raise TypeError(f"no score on a {type(record).__name__}")
+    return float(record.label)
+
+
+def label_set(record: Record) -> frozenset[str]:
+    if not isinstance(record, TextRecord):
+        raise TypeError(f"no label set on a {type(record).__name__}")
+    return frozenset(record.labels)
+
+
+def annotated_text(record: Record) -> AnnotatedText:
+    if not isinstance(record, KBRecord):
+        raise TypeError(f"no annotated text on a {type(record).__name__}")
+    spans = tuple(
+        Span(start, end, entity.type) for entity in record.entities for start, end in entity.offsets
+    )
+    return AnnotatedText(record.text, spans)
+
+
+GOLD: Mapping[TaskType, Callable[[Record], Any]] = {
+    TaskType.QA: single_label,
+    TaskType.NLI: single_label,
+    TaskType.RE: single_label,
+    TaskType.STS: score_value,
+    TaskType.DC: label_set,
+    TaskType.NER: annotated_text,
+    TaskType.PICO: annotated_text,
+}
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-ready form of a gold or prediction value (AnnotatedText as text and spans)."""
+    if isinstance(value, AnnotatedText):
+        return {"text": value.text, "spans": [list(span) for span in value.spans]}
+    if isinstance(value, (frozenset, set)):
+        return sorted(to_json(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+def annotated_from_json(value: Any) -> AnnotatedText | None:
+    if isinstance(value, dict) and "text" in value and "spans" in value:
+        return AnnotatedText(value["text"], tuple(Span(int(s), int(e), str(t)) for s, e, t in value["spans"]))
+    return None
