@@ -15,9 +15,10 @@ How a prediction is matched to its reference, per example:
   (``entity_f1``: each gold mention string matches at most one predicted one); relaxed,
   a string matches when one contains the other at word boundaries (the string form of overlap).
 
-``entity_f1`` compares strings by default even when the reference has offsets; option
-``align=True`` aligns predicted strings to the reference text first (see
-``bioeval.metrics.entities``). ``entity_f1_relaxed`` always aligns when the text is there.
+Both compare strings by default even when the reference has offsets; option ``align=True``
+aligns predicted strings to the reference text first (see ``bioeval.metrics.entities``), so
+they are matched by offsets. Strict and relaxed always use the same mode, so relaxed F1 is
+never below strict F1 on the same predictions.
 Types are compared when both sides are typed, spelled alike (case, "_" / "-" versus space and a
 plural "s" do not matter: "cell type" is "cell_type"); untyped predictions (or references) are matched
 on spans or strings alone. Counts are summed over the corpus (micro), per type as well (``details``).
@@ -61,7 +62,8 @@ def strict_tally(predictions: Sequence[Any], references: Sequence[Any], options:
 
 
 def relaxed_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
-    return _entity_tally(predictions, references, relaxed=True, align=True)
+    # same matching mode as strict (strings unless ``align``), so relaxed is never below strict
+    return _entity_tally(predictions, references, relaxed=True, align=bool(options.get("align")))
 
 
 def entity_value(totals: np.ndarray) -> np.ndarray:

@@ -8,7 +8,6 @@ renaming it, so an interrupted conversion leaves nothing half-written.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import shutil
@@ -18,6 +17,7 @@ from pathlib import Path
 from bioeval.datadir import cache_root
 from bioeval.errors import BioevalError
 from bioeval.models import GgufSource, ModelSpec
+from bioeval.tasks.core.loading import sha256_file
 
 COMPLETE_MARKER = ".bioeval-complete"
 
@@ -37,12 +37,8 @@ def gguf_file(source: GgufSource) -> Path:
 
 
 def file_digest(path: Path) -> str:
-    """sha256 of the file (about a second for 100 MB), shortened."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """sha256 of the GGUF file (about a second for 100 MB)."""
+    return sha256_file(path)
 
 
 def converted_folder(spec: ModelSpec) -> Path:
