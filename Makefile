@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
-# the main job: the default model on the datasets whose files ship in ../shared/data
-TASKS  ?= biosses,gad,pubmed_qa
-LIMIT  ?= 100
+# the main job: the default model on the BigBIO zero-shot datasets whose files are present
+TASKS  ?= bigbio-zeroshot
+SAMPLE ?= 25
 ARGS   ?=
 
 .PHONY: setup run test clean-venv
@@ -27,7 +27,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
-	$(BIN)/bioeval run --model smollm2-135m --tasks $(TASKS) --data-dir $(DATA) --limit $(LIMIT) $(ARGS)
+	$(BIN)/bioeval run --model smollm2-135m --tasks $(TASKS) --skip-missing --sample $(SAMPLE) \
+		--data-dir $(DATA) $(ARGS)
 
 test: setup
 	$(BIN)/python -m pytest -q

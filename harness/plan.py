@@ -7,6 +7,7 @@ and the majority baseline's answer is computed per prompt.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,13 @@ from bioeval.prompting import (
 from bioeval.prompts.template import Prompt
 from bioeval.results import safe_name
 from bioeval.suites import all_suites
-from bioeval.tasks.core.loading import has_split, load_split, require_files, split_files
+from bioeval.tasks.core.loading import (
+    has_split,
+    load_split,
+    missing_files,
+    require_files,
+    split_files,
+)
 from bioeval.tasks.core.registry import views_named
 from bioeval.tasks.core.schemas import Example
 from bioeval.tasks.core.spec import DatasetSpec, View
@@ -68,6 +75,7 @@ class RunPlan:
     tasks: tuple[PromptTask, ...]
     data_dir: Path
     data_files: tuple[Path, ...]
+    skipped: tuple[str, ...] = ()  # tasks left out because their files are absent
 
 
 def expand_task_names(names: Sequence[str]) -> list[str]:
@@ -179,6 +187,14 @@ def baseline_examples(
     )
 
 
+def subset(examples: list[Example], limit: int | None, sample: int | None, seed: int) -> list[Example]:
+    """The first ``limit`` examples, or ``sample`` of them drawn with ``seed`` (kept in order)."""
+    if sample is not None and sample < len(examples):
+        chosen = sorted(random.Random(seed).sample(range(len(examples)), sample))
+        return [examples[i] for i in chosen]
+    return examples[:limit] if limit is not None else examples
+
+
 def _files_under(path: Path) -> list[Path]:
     """A data file, or every file of a source folder (HoC's text/, DDI's XML folders)."""
     return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -190,9 +206,26 @@ def build_plan(
     prompt_selectors: Sequence[str] | None,
     data_dir: Path,
     limit: int | None,
+    skip_missing: bool = False,
+    sample: int | None = None,
+    seed: int = 0,
 ) -> RunPlan:
+    """Resolve and check everything before a model loads.
+
+    ``limit`` keeps the first N examples of each task, ``sample`` a random N (seeded, in file
+    order); ``skip_missing`` drops tasks whose files are absent instead of failing.
+    """
     models = tuple(resolve_model(name) for name in model_names)
     views = resolve_views(task_names)
+    skipped: list[str] = []
+    if skip_missing:
+        skipped = [v.name for s, v in views if missing_files(s, v, v.eval_split, data_dir)]
+        views = [(s, v) for s, v in views if v.name not in skipped]
+        if not views:
+            raise BioevalError(
+                f"none of the tasks has its files in {data_dir} (skipped {', '.join(skipped)}); "
+                "see `bioeval list datasets`"
+            )
     chosen_prompts = {view.name: prompts_for_view(view, prompt_selectors) for _, view in views}
     for spec, view in views:  # fail on a missing file before parsing anything
         require_files(spec, view, view.eval_split, data_dir)
@@ -202,7 +235,7 @@ def build_plan(
     files: list[Path] = []
     for spec, view in views:
         full = load_split(spec, view, view.eval_split, data_dir)
-        examples = full[:limit] if limit is not None else full
+        examples = subset(full, limit, sample, seed)
         files.extend(split_files(spec, view, view.eval_split, data_dir).values())
         if view.train_split and has_split(spec, view, view.train_split, data_dir):
             files.extend(split_files(spec, view, view.train_split, data_dir).values())
@@ -225,4 +258,7 @@ def build_plan(
                 )
             )
     unique_files = tuple(dict.fromkeys(file for path in files for file in _files_under(path)))
-    return RunPlan(models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files)
+    return RunPlan(
+        models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files,
+        skipped=tuple(skipped),
+    )

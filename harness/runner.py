@@ -36,6 +36,8 @@ class RunOptions:
     command: tuple[str, ...] = ()
     prompt_selectors: tuple[str, ...] = ()
     limit: int | None = None
+    sample: int | None = None
+    seed: int = 0
 
 
 def choose_mode(task: PromptTask, model: ModelSpec, requested: str) -> str:
@@ -145,10 +147,13 @@ def run_record(plan: RunPlan, options: RunOptions) -> dict[str, Any]:
             "tasks": sorted({t.view.name for t in plan.tasks}),
             "prompts": list(options.prompt_selectors) or ["bigbio (default family)"],
             "limit": options.limit,
+            "sample": options.sample,
+            "seed": options.seed,
             "batch_size": options.batch_size,
             "device": options.device,
             "mode": options.mode,
             "data_dir": str(plan.data_dir),
+            "skipped_tasks": list(plan.skipped),
         },
         "models": {m.name: _model_info(m) for m in models_to_run(plan)},
         "data_files": {str(path): sha256_file(path) for path in plan.data_files},

@@ -27,11 +27,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="comma-separated task, dataset or suite names (see `bioeval list`)")
     parser.add_argument("--prompts", type=_names, default=None,
                         help="prompt names, ids or families, or 'all' (default: the bigbio family)")
-    parser.add_argument("--limit", type=int, default=None, help="evaluate the first N examples only")
+    parser.add_argument("--limit", type=int, default=None, help="evaluate the first N examples of each task")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="evaluate N examples of each task drawn at random (see --seed); "
+                        "files sorted by label make --limit unrepresentative")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
     parser.add_argument("--data-dir", help="data directory (default: $BIOEVAL_DATA_DIR, then the cache)")
     parser.add_argument("--output", help="run folder to create (default: results/<time>_<models>)")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:0 ... (default: auto)")
+    parser.add_argument("--skip-missing", action="store_true",
+                        help="leave out tasks whose data files are absent (say which) instead of failing")
     parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
                         help="auto: rank answer choices by log-likelihood where possible; "
                         "generate: always generate and parse")
@@ -53,12 +59,20 @@ def run(args: argparse.Namespace) -> int:
     from bioeval.runner import RunOptions, execute
     from bioeval.summary import format_summary
 
-    if args.limit is not None and args.limit < 1:
-        raise BioevalError(f"--limit must be a positive number of examples, not {args.limit}")
+    for flag, value in (("--limit", args.limit), ("--sample", args.sample)):
+        if value is not None and value < 1:
+            raise BioevalError(f"{flag} must be a positive number of examples, not {value}")
+    if args.limit is not None and args.sample is not None:
+        raise BioevalError("give --limit or --sample, not both")
     if args.batch_size < 1:
         raise BioevalError(f"--batch-size must be at least 1, not {args.batch_size}")
     data_dir = resolve_data_dir(args.data_dir)
-    plan = build_plan(args.model, args.tasks, args.prompts, data_dir, args.limit)
+    plan = build_plan(
+        args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
+        sample=args.sample, seed=args.seed,
+    )
+    if plan.skipped:
+        print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
     output = Path(args.output) if args.output else default_output(args.model)
     folder = RunFolder.create(output)
     options = RunOptions(
@@ -68,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         command=tuple(sys.argv),
         prompt_selectors=tuple(args.prompts or ()),
         limit=args.limit,
+        sample=args.sample,
+        seed=args.seed,
     )
     rows = execute(plan, folder, options)
     print(format_summary(rows))
