@@ -22,7 +22,7 @@ from bioeval.lmeval_bridge import GENERATE, MULTIPLE_CHOICE, evaluate, quiet_lib
 from bioeval.models import ModelSpec, model_aliases
 from bioeval.plan import PromptTask, RunPlan
 from bioeval.results import RunFolder
-from bioeval.scoring import sample_rows, score_rows, score_task
+from bioeval.scoring import ScoredTask, compare_with_baseline, sample_rows, score_rows, score_task
 from bioeval.tasks.core.loading import sha256_file
 
 BASELINE = "majority"
@@ -50,10 +50,9 @@ def choose_mode(task: PromptTask, model: ModelSpec, requested: str) -> str:
 
 
 def models_to_run(plan: RunPlan) -> list[ModelSpec]:
-    models = list(plan.models)
-    if not any(model.backend == "majority" for model in models):
-        models.append(model_aliases()[BASELINE])
-    return models
+    """The majority baseline first (it takes seconds), so every model is compared with it."""
+    baselines = [m for m in plan.models if m.backend == "majority"] or [model_aliases()[BASELINE]]
+    return baselines[:1] + [m for m in plan.models if m not in baselines[:1]]
 
 
 def execute(
@@ -67,9 +66,10 @@ def execute(
     record = run_record(plan, options)
     folder.write_run(record)
     all_rows: list[dict[str, Any]] = []
+    baseline: dict[str, ScoredTask] = {}
     try:
         for model in models_to_run(plan):
-            all_rows.extend(_evaluate_model(plan, model, folder, options, record, progress))
+            all_rows.extend(_evaluate_model(plan, model, folder, options, record, progress, baseline))
     except KeyboardInterrupt:
         record["status"] = "interrupted"
         record["finished"] = _now()
@@ -88,7 +88,9 @@ def _evaluate_model(
     options: RunOptions,
     record: dict[str, Any],
     progress: Callable[[str], None],
+    baseline: dict[str, ScoredTask],
 ) -> list[dict[str, Any]]:
+    """One model on every prompt task; the baseline's results are kept in ``baseline``."""
     started = time.monotonic()
     progress(f"loading {model.name} ({model.backend})")
     answers = {task.key: task.majority_answer for task in plan.tasks}
@@ -105,9 +107,13 @@ def _evaluate_model(
         scored = score_task(task, outputs, mode)
         folder.write_samples(model.name, task.view.name, task.prompt.name, sample_rows(task, scored, outputs))
         note = ""
+        comparisons = None
         if model.backend == "majority":
             note = f"always answers {task.majority_answer!r}, the most frequent target of the {task.majority_source}"
-        task_rows = score_rows(model.name, task, scored.scores, mode, note=note)
+            baseline[task.key] = scored
+        elif task.key in baseline:
+            comparisons = compare_with_baseline(task, scored, baseline[task.key])
+        task_rows = score_rows(model.name, task, scored.scores, mode, note=note, comparisons=comparisons)
         folder.append_scores(task_rows)
         rows.extend(task_rows)
         progress(f"[{model.name}] {task.view.name} / {task.prompt.name}: {time.monotonic() - task_started:.1f}s")

@@ -15,7 +15,7 @@ from bioeval.errors import BioevalError
 from bioeval.gold import ENTITY_KINDS, annotated_text, to_json
 from bioeval.lmeval_bridge import MULTIPLE_CHOICE, RawOutput
 from bioeval.metrics.parsers import PARSERS
-from bioeval.metrics.types import Prediction, Score
+from bioeval.metrics.types import Comparison, Prediction, Score
 from bioeval.plan import PromptTask, RenderedExample
 from bioeval.tasks.core.schemas import KBRecord
 
@@ -98,9 +98,25 @@ def sample_rows(
     return rows
 
 
+def compare_with_baseline(task: PromptTask, model: ScoredTask, baseline: ScoredTask) -> list[Comparison]:
+    """Per metric: the model against the majority baseline on the same examples (paired)."""
+    from bioeval.metrics import scoring
+
+    return [
+        scoring.compare(metric, model.predictions, baseline.predictions, model.references, options=task.metric_options)
+        for metric in task.metrics
+    ]
+
+
 def score_rows(
-    model: str, task: PromptTask, scores: Sequence[Score], mode: str, note: str = ""
+    model: str,
+    task: PromptTask,
+    scores: Sequence[Score],
+    mode: str,
+    note: str = "",
+    comparisons: Sequence[Comparison] | None = None,
 ) -> list[dict[str, Any]]:
+    versus = {c.metric: c for c in comparisons or ()}
     return [
         {
             "model": model,
@@ -118,6 +134,23 @@ def score_rows(
             "n": score.n,
             "n_unparsed": score.n_unparsed,
             "note": "; ".join(part for part in (score.note, note) if part),
+            **_versus_baseline(versus.get(score.metric)),
         }
         for score in scores
     ]
+
+
+def _versus_baseline(comparison: Comparison | None) -> dict[str, Any]:
+    if comparison is None:
+        return {}
+    return {
+        "vs_baseline": {
+            "delta": comparison.delta,
+            "ci_low": comparison.ci_low,
+            "ci_high": comparison.ci_high,
+            "p_value": comparison.p_value,
+            "method": comparison.method,
+            "beats_baseline": comparison.beats_baseline(),
+            "summary": comparison.summary(),
+        }
+    }

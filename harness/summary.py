@@ -1,7 +1,8 @@
 """Terminal tables from score rows: per prompt, then aggregated across prompts.
 
 For each task and metric: one row per prompt, one column per model (the majority baseline
-included); then mean, median, best, worst and standard deviation over the prompts.
+included, a star where a model beats it significantly on the same examples); then mean, median,
+best, worst and standard deviation over the prompts.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def _cell(row: Mapping[str, Any] | None) -> str:
         return ""
     value = row.get("value")
     text = "n/a" if value is None else f"{value:.4f}"
+    if (row.get("vs_baseline") or {}).get("beats_baseline"):
+        text += "*"
     if row.get("n_unparsed"):
         text += f" ({row['n_unparsed']}/{row['n']} unparsed)"
     return text
@@ -65,7 +68,7 @@ def format_summary(rows: Sequence[Mapping[str, Any]]) -> str:
             table_rows.append(
                 [f"[{name} over prompts]", *(_fmt(summaries[model][name]) for model in models)]
             )
-        header = f"{task} - {metric} (n={n}, {len(prompts)} prompts)"
+        header = f"{task} - {metric} (n={n}, {len(prompts)} prompts; * = beats the majority baseline, p < 0.05)"
         notes = sorted({_baseline_source(row["note"]) for row in group if row["model"] == "majority" and row.get("note")})
         footer = "".join(f"\nmajority baseline: {note}" for note in notes)
         blocks.append(header + "\n" + format_table(["prompt", *models], table_rows) + footer)

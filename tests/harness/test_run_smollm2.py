@@ -64,6 +64,14 @@ def test_every_prompt_scored_for_model_and_baseline(smollm_run: Path) -> None:
                     assert low <= row["value"] <= high and not math.isnan(row["value"])
     modes = {r["mode"] for r in rows if r["model"] == "smollm2-135m"}
     assert modes == {"multiple_choice", "generate_until"}
+    for row in rows:  # every model score is compared with the baseline on the same examples
+        versus = row.get("vs_baseline")
+        if row["model"] == "majority":
+            assert versus is None
+            continue
+        assert versus["method"] in {"exact McNemar", "paired bootstrap", "none"}
+        if row["metric"] == "accuracy" and versus["method"] != "none":
+            assert versus["method"] == "exact McNemar" and 0.0 <= versus["p_value"] <= 1.0
 
 
 def test_samples_keep_raw_outputs(smollm_run: Path) -> None:
