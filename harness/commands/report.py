@@ -1,0 +1,67 @@
+"""``bioeval report``: leaderboards, per-prompt tables and box plots from run folders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+FORMAT_NAMES = ("md", "csv", "latex", "html", "json")
+STATISTICS = ("mean", "median", "best", "worst", "std")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="leaderboard, per-prompt tables and plots from run folders (no model)",
+        description="Read run folders (run.json, scores.jsonl) and write a leaderboard (models x "
+        "tasks, each cell aggregated over the task's prompts, the majority baseline as its own "
+        "row, benchmark scores for suites), the per-prompt table (score, 95%% interval, unparsed "
+        "outputs, comparison with the baseline) and, with --plots, box plots of each prompt's "
+        "score minus the baseline's. Where two runs hold the same model and task, the later run "
+        "wins and the report says so.",
+    )
+    parser.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run folders written by `bioeval run`")
+    parser.add_argument("--format", choices=FORMAT_NAMES, default="md", help="output format (default md)")
+    parser.add_argument("--output", help="write the report to this file (default: stdout)")
+    parser.add_argument("--metric", help="leaderboard metric for every task that has it "
+                        "(default: each task's primary metric, the first of its rows)")
+    parser.add_argument("--aggregate", choices=STATISTICS, default="mean",
+                        help="leaderboard cell: this statistic over the prompts (default mean)")
+    parser.add_argument("--suite", help="only this suite's tasks, in its order, with its benchmark score "
+                        "(default: the suites the runs were asked for)")
+    parser.add_argument("--family", help="only prompts of this family (e.g. bigbio)")
+    parser.add_argument("--references", help="YAML file of published figures for context rows "
+                        "(default: configs/reference_scores.yaml when present)")
+    parser.add_argument("--plots", action="store_true",
+                        help="also write box plots per metric (PNG and SVG; needs matplotlib)")
+    parser.add_argument("--plots-dir", help="folder for the plots (default: beside --output, else .)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bioeval.report_build import ReportOptions, build_report, write_report
+
+    options = ReportOptions(
+        format=args.format,
+        metric=args.metric,
+        statistic=args.aggregate,
+        suite=args.suite,
+        family=args.family,
+        references=Path(args.references) if args.references else None,
+        plots=args.plots,
+        plots_dir=Path(args.plots_dir) if args.plots_dir else None,
+        output=Path(args.output) if args.output else None,
+    )
+    report = build_report([Path(p) for p in args.run_dirs], options)
+    for warning in report.data.warnings:
+        print(f"bioeval: warning: {warning}", file=sys.stderr)
+    text = write_report(report, options)
+    if options.output is None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {options.output}", file=sys.stderr)
+    for plot in report.plots:
+        print(f"wrote {plot.png} and {plot.svg}", file=sys.stderr)
+    return 0

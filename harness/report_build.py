@@ -1,0 +1,102 @@
+"""``bioeval report`` end to end: run folders in, one report (and plots) out. No model is called.
+
+Every name (metric, suite, family, aggregate, format) is checked before anything is written.
+The report goes to stdout or, with an output path, to a file written atomically; plots go
+beside it (``<stem>_<metric>.png`` / ``.svg``) or into a folder of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bioeval.errors import BioevalError, UnknownNameError
+from bioeval.report_data import ReportData, load_runs
+from bioeval.report_html import to_html
+from bioeval.report_references import ReferenceRow, load_references, packaged_references
+from bioeval.report_tables import Report, build_leaderboard, build_prompt_tables
+from bioeval.report_text import to_csv, to_json, to_latex, to_markdown
+from bioeval.results import RUN_FILE, SAMPLES_DIR, SCORES_FILE, atomic_write_text
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "md": to_markdown,
+    "csv": to_csv,
+    "latex": to_latex,
+    "html": to_html,
+    "json": to_json,
+}
+DEFAULT_STEM = "report"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    format: str = "md"
+    metric: str | None = None
+    statistic: str = "mean"  # mean, median, best, worst or std over prompts
+    suite: str | None = None
+    family: str | None = None
+    references: Path | None = None  # None: configs/reference_scores.yaml when it exists
+    plots: bool = False
+    plots_dir: Path | None = None
+    output: Path | None = None
+
+
+def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
+    """Read the runs and build both tables and, if asked, the plots (written to disk)."""
+    if options.format not in FORMATS:
+        raise UnknownNameError("report format", options.format, FORMATS)
+    data = load_runs(run_dirs, [options.suite] if options.suite else (), options.family)
+    if options.output is not None:
+        refuse_run_files(options.output, data)
+    references = _references(options.references)
+    leaderboard = build_leaderboard(data, options.metric, options.statistic, options.suite, references)
+    tables = build_prompt_tables(data, options.metric)
+    report = Report(data=data, leaderboard=leaderboard, prompt_tables=tables)
+    if options.plots:
+        report = _with_plots(report, options)
+    return report
+
+
+def render(report: Report, format_name: str) -> str:
+    return FORMATS[format_name](report)
+
+
+def write_report(report: Report, options: ReportOptions) -> str:
+    """The rendered report; written atomically to ``options.output`` when one is given."""
+    text = render(report, options.format)
+    if options.output is not None:
+        atomic_write_text(options.output, text)
+    return text
+
+
+def refuse_run_files(output: Path, data: ReportData) -> None:
+    """A report never overwrites a run's own files (results are append-only)."""
+    target = output.resolve()
+    for run in data.runs:
+        folder = run.path.resolve()
+        if target in (folder / RUN_FILE, folder / SCORES_FILE) or folder / SAMPLES_DIR in target.parents:
+            raise BioevalError(f"--output {output} would overwrite a file of run {run.name}; choose another path")
+
+
+def _references(path: Path | None) -> tuple[ReferenceRow, ...]:
+    return load_references(path) if path is not None else packaged_references()
+
+
+def _with_plots(report: Report, options: ReportOptions) -> Report:
+    from bioeval.report_plots import write_plots
+
+    rows = [r for r in report.data.rows if options.metric is None or r.metric == options.metric]
+    if options.plots_dir is not None:
+        directory = options.plots_dir
+    elif options.output is not None:
+        directory = options.output.parent
+    else:
+        directory = Path(".")
+    stem = options.output.stem if options.output is not None else DEFAULT_STEM
+    plots = write_plots(rows, directory, stem)
+    data = report.data
+    if not plots:
+        warning = "--plots: no model besides the majority baseline has scores to compare; no plot written"
+        data = replace(data, notes=data.notes + (warning,), warnings=data.warnings + (warning,))
+    return replace(report, data=data, plots=plots)

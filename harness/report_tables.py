@@ -1,0 +1,312 @@
+"""The two tables of a report: the leaderboard and the per-prompt table, as typed structures.
+
+Leaderboard: one row per model (the majority baseline as its own row, published reference
+rows after it), one column per task with its metric (the task's primary metric, i.e. the first
+metric of its rows, or the one asked for), each cell an aggregate over the task's prompts; and
+per suite the benchmark score (BLURB: macro average of group averages; otherwise the macro
+average over tasks), shown only when every task of the suite is in the results.
+
+Per-prompt table: per task and metric, one row per prompt (name, family, version), one cell
+per model with the score, its 95% interval, the unparsed count and the comparison with the
+baseline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bioeval.errors import BioevalError, UnknownNameError
+from bioeval.metrics.aggregate import blue_score, blurb_score
+from bioeval.report_data import ReportData, ScoreRow, delta_to_baseline
+from bioeval.report_references import ReferenceRow
+from bioeval.suites import Suite, all_suites
+from bioeval.summary import AGGREGATES, aggregate
+
+MODEL, BASELINE, REFERENCE = "model", "baseline", "reference"
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """One model's scores over the prompts of a task: prompts whose score is undefined are left out."""
+
+    mean: float | None
+    median: float | None
+    best: float | None
+    worst: float | None
+    std: float | None
+    n_prompts: int
+    n_undefined: int
+
+    def get(self, name: str) -> float | None:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class LeaderboardColumn:
+    task: str
+    metric: str
+
+
+@dataclass(frozen=True)
+class LeaderboardCell:
+    value: float | None  # the chosen aggregate (or the published figure of a reference row)
+    over_prompts: Aggregates | None  # None for reference rows
+
+
+@dataclass(frozen=True)
+class BenchmarkScore:
+    suite: str
+    value: float | None
+    missing: tuple[str, ...] = ()  # tasks of the suite without a score for this row
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    label: str
+    kind: str  # MODEL, BASELINE or REFERENCE
+    cells: tuple[LeaderboardCell | None, ...]  # aligned with Leaderboard.columns
+    benchmarks: tuple[BenchmarkScore, ...]  # aligned with Leaderboard.suites
+    source: str = ""  # where a reference row's figures come from
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    aggregate: str
+    columns: tuple[LeaderboardColumn, ...]
+    suites: tuple[str, ...]
+    rows: tuple[LeaderboardRow, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PromptCell:
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    n_unparsed: int
+    baseline_value: float | None
+    delta: float | None
+    p_value: float | None
+    method: str
+    beats_baseline: bool | None  # None where the run recorded no comparison
+
+
+@dataclass(frozen=True)
+class PromptRow:
+    prompt: str
+    family: str
+    version: str
+    cells: tuple[PromptCell | None, ...]  # aligned with PromptTable.models
+
+
+@dataclass(frozen=True)
+class PromptTable:
+    task: str
+    metric: str
+    n: int
+    models: tuple[str, ...]
+    rows: tuple[PromptRow, ...]
+
+
+@dataclass(frozen=True)
+class PlotFile:
+    metric: str
+    png: Path
+    svg: Path
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a format renders: the runs read, both tables, the plots written, the notes."""
+
+    data: ReportData
+    leaderboard: Leaderboard
+    prompt_tables: tuple[PromptTable, ...]
+    plots: tuple[PlotFile, ...] = ()
+
+
+def check_metric(data: ReportData, metric: str | None) -> None:
+    present = {row.metric for row in data.rows}
+    if metric is not None and metric not in present:
+        raise UnknownNameError("metric", metric, present)
+
+
+def models_in_order(data: ReportData) -> tuple[str, ...]:
+    """Models by first appearance over the runs (oldest first), the baseline(s) last."""
+    present = {row.model for row in data.rows}
+    baselines = {row.model for row in data.rows if row.is_baseline}
+    ordered = [m for m in data.models if m in present]
+    return tuple([m for m in ordered if m not in baselines] + [m for m in ordered if m in baselines])
+
+
+def choose_suites(data: ReportData, suite: str | None) -> tuple[Suite, ...]:
+    known = all_suites()
+    if suite is not None:
+        if suite not in known:
+            raise UnknownNameError("suite", suite, known)
+        return (known[suite],)
+    used = {name for run in data.runs for name in run.suites}
+    return tuple(s for name, s in known.items() if name in used)
+
+
+def build_leaderboard(
+    data: ReportData,
+    metric: str | None = None,
+    statistic: str = "mean",
+    suite: str | None = None,
+    references: Sequence[ReferenceRow] = (),
+) -> Leaderboard:
+    if statistic not in AGGREGATES:
+        raise UnknownNameError("aggregate", statistic, AGGREGATES)
+    check_metric(data, metric)
+    suites = choose_suites(data, suite)
+    notes: list[str] = []
+    columns = _columns(data, metric, suites[0] if suite else None, notes)
+    rows = [_model_row(data.rows, model, columns, statistic) for model in models_in_order(data)]
+    rows = [_with_benchmarks(row, columns, suites, statistic) for row in rows]
+    for reference in references:
+        cells = tuple(_reference_cell(reference, column) for column in columns)
+        if any(cell is not None for cell in cells):
+            benchmarks = tuple(BenchmarkScore(s.name, reference.benchmark(s.name)) for s in suites)
+            rows.append(LeaderboardRow(reference.label, REFERENCE, cells, benchmarks, reference.source))
+    notes.extend(_benchmark_notes(rows, suites))
+    return Leaderboard(statistic, columns, tuple(s.name for s in suites), tuple(rows), tuple(notes))
+
+
+def _columns(
+    data: ReportData, metric: str | None, suite: Suite | None, notes: list[str]
+) -> tuple[LeaderboardColumn, ...]:
+    metrics_by_task: dict[str, list[str]] = {}
+    for row in data.rows:
+        metrics_by_task.setdefault(row.task, [])
+        if row.metric not in metrics_by_task[row.task]:
+            metrics_by_task[row.task].append(row.metric)
+    tasks = [t for t in data.tasks if t in metrics_by_task]
+    if suite is not None:
+        outside = [t for t in tasks if t not in suite.tasks]
+        if outside:
+            notes.append(f"tasks outside suite {suite.name} left out: {', '.join(outside)}")
+        tasks = [t for t in suite.tasks if t in metrics_by_task]
+    if metric is None:
+        return tuple(LeaderboardColumn(t, metrics_by_task[t][0]) for t in tasks)
+    without = [t for t in tasks if metric not in metrics_by_task[t]]
+    if without:
+        notes.append(f"tasks without metric {metric} left out: {', '.join(without)}")
+    return tuple(LeaderboardColumn(t, metric) for t in tasks if metric in metrics_by_task[t])
+
+
+def _model_row(
+    rows: Sequence[ScoreRow], model: str, columns: Sequence[LeaderboardColumn], statistic: str
+) -> LeaderboardRow:
+    cells = []
+    for column in columns:
+        group = [r for r in rows if r.model == model and r.task == column.task and r.metric == column.metric]
+        cells.append(_aggregate_cell(group, statistic) if group else None)
+    is_baseline = any(r.is_baseline for r in rows if r.model == model)
+    return LeaderboardRow(model, BASELINE if is_baseline else MODEL, tuple(cells), ())
+
+
+def _aggregate_cell(group: Sequence[ScoreRow], statistic: str) -> LeaderboardCell:
+    values = [r.value for r in group if r.value is not None]
+    summary = aggregate(values)
+    over = Aggregates(
+        mean=summary["mean"], median=summary["median"], best=summary["best"],
+        worst=summary["worst"], std=summary["std"],
+        n_prompts=len(group), n_undefined=len(group) - len(values),
+    )
+    return LeaderboardCell(over.get(statistic), over)
+
+
+def _reference_cell(reference: ReferenceRow, column: LeaderboardColumn) -> LeaderboardCell | None:
+    value = reference.value(column.task, column.metric)
+    return None if value is None else LeaderboardCell(value, None)
+
+
+def _with_benchmarks(
+    row: LeaderboardRow, columns: Sequence[LeaderboardColumn], suites: Sequence[Suite], statistic: str
+) -> LeaderboardRow:
+    scores = {c.task: cell.value for c, cell in zip(columns, row.cells) if cell is not None}
+    benchmarks = tuple(_benchmark(suite, scores, statistic) for suite in suites)
+    return LeaderboardRow(row.label, row.kind, row.cells, benchmarks, row.source)
+
+
+def _benchmark(suite: Suite, scores: dict[str, float | None], statistic: str) -> BenchmarkScore:
+    missing = tuple(t for t in suite.tasks if t not in scores)
+    if missing:
+        return BenchmarkScore(suite.name, None, missing)
+    if statistic == "std":
+        return BenchmarkScore(suite.name, None, note="not defined on the spread over prompts")
+    try:
+        value = blurb_score(scores, dict(suite.groups)) if suite.groups else blue_score(scores, suite.tasks)
+    except BioevalError as error:
+        return BenchmarkScore(suite.name, None, note=str(error))
+    return BenchmarkScore(suite.name, value)
+
+
+def _benchmark_notes(rows: Sequence[LeaderboardRow], suites: Sequence[Suite]) -> list[str]:
+    notes = []
+    for index, suite in enumerate(suites):
+        kind = "macro average of its group averages" if suite.groups else "macro average over its tasks"
+        notes.append(f"{suite.name} score: {kind} ({len(suite.tasks)} tasks)")
+        by_missing: dict[tuple[str, ...], list[str]] = {}
+        for row in rows:
+            score = row.benchmarks[index]
+            if score.missing:
+                by_missing.setdefault(score.missing, []).append(row.label)
+            elif score.value is None and row.kind != REFERENCE:
+                notes.append(f"{suite.name} score of {row.label} undefined: {score.note}")
+        for missing, labels in by_missing.items():
+            notes.append(
+                f"{suite.name} score not shown for {', '.join(labels)}: "
+                f"no results for {', '.join(missing)}"
+            )
+    return notes
+
+
+def build_prompt_tables(data: ReportData, metric: str | None = None) -> tuple[PromptTable, ...]:
+    check_metric(data, metric)
+    models = models_in_order(data)
+    groups: dict[tuple[str, str], list[ScoreRow]] = {}
+    for row in data.rows:
+        if metric is None or row.metric == metric:
+            groups.setdefault((row.task, row.metric), []).append(row)
+    tables = []
+    position = {task: index for index, task in enumerate(data.tasks)}
+    for (task, name), group in sorted(groups.items(), key=lambda item: position[item[0][0]]):
+        present = [m for m in models if any(r.model == m for r in group)]
+        by_prompt: dict[tuple[str, str], dict[str, ScoreRow]] = {}
+        for row in group:
+            by_prompt.setdefault(row.prompt_key, {})[row.model] = row
+        rows = tuple(
+            PromptRow(
+                prompt=prompt,
+                family=next(iter(cells.values())).family,
+                version=version,
+                cells=tuple(_prompt_cell(cells.get(m)) for m in present),
+            )
+            for (prompt, version), cells in by_prompt.items()
+        )
+        tables.append(PromptTable(task, name, max(r.n for r in group), tuple(present), rows))
+    return tuple(tables)
+
+
+def _prompt_cell(row: ScoreRow | None) -> PromptCell | None:
+    if row is None:
+        return None
+    versus = row.vs_baseline
+    return PromptCell(
+        value=row.value,
+        ci_low=row.ci_low,
+        ci_high=row.ci_high,
+        n=row.n,
+        n_unparsed=row.n_unparsed,
+        baseline_value=row.value if row.is_baseline else row.baseline_value,
+        delta=delta_to_baseline(row),
+        p_value=None if versus is None else versus.p_value,
+        method="" if versus is None else versus.method,
+        beats_baseline=None if versus is None else versus.beats_baseline,
+    )
