@@ -46,8 +46,10 @@ def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
     """Read the runs and build both tables and, if asked, the plots (written to disk)."""
     if options.format not in FORMATS:
         raise UnknownNameError("report format", options.format, FORMATS)
-    data = load_runs(run_dirs, [options.suite] if options.suite else (), options.family)
+    data = load_runs(run_dirs, options.family)
     if options.output is not None:
+        if options.output.is_dir():
+            raise BioevalError(f"--output {options.output} is a folder; give the report's file name")
         refuse_run_files(options.output, data)
     references = _references(options.references)
     leaderboard = build_leaderboard(data, options.metric, options.statistic, options.suite, references)
@@ -94,7 +96,7 @@ def _with_plots(report: Report, options: ReportOptions) -> Report:
     else:
         directory = Path(".")
     stem = options.output.stem if options.output is not None else DEFAULT_STEM
-    plots = write_plots(rows, directory, stem)
+    plots = write_plots(rows, directory, stem, links_from=options.output.parent if options.output else Path("."))
     data = report.data
     if not plots:
         warning = "--plots: no model besides the majority baseline has scores to compare; no plot written"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -78,14 +78,14 @@ class ReportData:
     models: tuple[str, ...] = ()  # likewise
 
 
-def load_runs(paths: Sequence[Path], suite_names: Iterable[str] = (), family: str | None = None) -> ReportData:
+def load_runs(paths: Sequence[Path], family: str | None = None) -> ReportData:
     """Read every run folder; resolve repeated (model, task) pairs in favour of the later run."""
     if not paths:
         raise BioevalError("give at least one run folder")
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))
     names = [p.name for p in unique]
     labels = [p.name if names.count(p.name) == 1 else str(p) for p in unique]
-    loaded = [_load_run(p, label, set(suite_names)) for p, label in zip(unique, labels)]
+    loaded = [_load_run(p, label) for p, label in zip(unique, labels)]
     order = sorted(range(len(loaded)), key=lambda i: (loaded[i][0].started, i))
     winners: dict[tuple[str, str], str] = {}
     notes: list[str] = []
@@ -126,7 +126,7 @@ def load_runs(paths: Sequence[Path], suite_names: Iterable[str] = (), family: st
     )
 
 
-def _load_run(path: Path, label: str, suite_names: set[str]) -> tuple[RunInfo, list[ScoreRow]]:
+def _load_run(path: Path, label: str) -> tuple[RunInfo, list[ScoreRow]]:
     run_file = path / RUN_FILE
     scores_file = path / SCORES_FILE
     if not path.is_dir():
@@ -142,7 +142,7 @@ def _load_run(path: Path, label: str, suite_names: set[str]) -> tuple[RunInfo, l
         name=label,
         status=status,
         started=str(record.get("started") or ""),
-        suites=_suites_of(record, suite_names),
+        suites=_suites_of(record),
     )
     baselines = _baseline_models(record)
     rows = _read_scores(scores_file, label, baselines) if scores_file.is_file() else []
@@ -168,7 +168,7 @@ def _baseline_models(record: Mapping[str, Any]) -> set[str]:
     return named or {BASELINE_BACKEND}
 
 
-def _suites_of(record: Mapping[str, Any], requested: set[str]) -> tuple[str, ...]:
+def _suites_of(record: Mapping[str, Any]) -> tuple[str, ...]:
     """Suites named in the run's --tasks, or whose every task the run planned."""
     from bioeval.suites import all_suites
 
@@ -184,7 +184,7 @@ def _suites_of(record: Mapping[str, Any], requested: set[str]) -> tuple[str, ...
     planned = set(config.get("tasks") or []) | set(config.get("skipped_tasks") or [])
     found = {
         name for name, suite in suites.items()
-        if name in asked or name in requested or (planned and set(suite.tasks) <= planned)
+        if name in asked or (planned and set(suite.tasks) <= planned)
     }
     return tuple(name for name in suites if name in found)
 

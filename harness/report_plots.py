@@ -38,8 +38,13 @@ def deltas_by_metric(rows: Sequence[ScoreRow]) -> dict[str, dict[tuple[str, str]
     return out
 
 
-def write_plots(rows: Sequence[ScoreRow], directory: Path, stem: str) -> tuple[PlotFile, ...]:
-    """One PNG and one SVG per metric: ``<directory>/<stem>_<metric>.png`` and ``.svg``."""
+def write_plots(
+    rows: Sequence[ScoreRow], directory: Path, stem: str, links_from: Path = Path(".")
+) -> tuple[PlotFile, ...]:
+    """One PNG and one SVG per metric: ``<directory>/<stem>_<metric>.png`` and ``.svg``.
+
+    ``links_from`` is the report's folder: each plot's link is its PNG's path relative to it.
+    """
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
     except ImportError:
@@ -51,7 +56,8 @@ def write_plots(rows: Sequence[ScoreRow], directory: Path, stem: str) -> tuple[P
         figure = _figure(metric, groups)
         _save(figure, png, "png")
         _save(figure, svg, "svg")
-        plots.append(PlotFile(metric=metric, png=png, svg=svg))
+        link = Path(os.path.relpath(png.resolve(), links_from.resolve())).as_posix()
+        plots.append(PlotFile(metric=metric, png=png, svg=svg, link=link))
     return tuple(plots)
 
 

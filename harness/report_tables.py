@@ -117,6 +117,7 @@ class PlotFile:
     metric: str
     png: Path
     svg: Path
+    link: str  # the PNG's path relative to the report's folder, for Markdown
 
 
 @dataclass(frozen=True)

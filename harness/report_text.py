@@ -130,7 +130,7 @@ def to_markdown(report: Report) -> str:
         parts.append(f"### {table.task} - {table.metric} (n={table.n}, {len(table.rows)} prompts)")
         parts.append(_md_table(prompt_header(table), prompt_body(table), 3))
     for plot in report.plots:
-        parts.append(f"![{plot.metric}: score minus the majority baseline per prompt]({plot.png.name})")
+        parts.append(f"![{plot.metric}: score minus the majority baseline per prompt]({plot.link})")
     return "\n\n".join(parts) + "\n"
 
 

@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="leaderboard, per-prompt tables and plots from run folders (no model)",
         description="Read run folders (run.json, scores.jsonl) and write a leaderboard (models x "
         "tasks, each cell aggregated over the task's prompts, the majority baseline as its own "
-        "row, benchmark scores for suites), the per-prompt table (score, 95%% interval, unparsed "
+        "row, benchmark scores for suites), the per-prompt table (score, 95% interval, unparsed "
         "outputs, comparison with the baseline) and, with --plots, box plots of each prompt's "
         "score minus the baseline's. Where two runs hold the same model and task, the later run "
         "wins and the report says so.",

@@ -64,3 +64,12 @@ def test_baseline_only_runs_plot_nothing_and_say_so(majority_run: Path, tmp_path
     assert main(["report", str(majority_run), "--plots", "--plots-dir", str(tmp_path)]) == 0
     assert "no model besides the majority baseline" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_markdown_links_the_plots_relative_to_the_report(model_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "report.md"
+    assert main(["report", str(model_run), "--metric", "pearson", "--plots", "--plots-dir",
+                 str(tmp_path / "figures"), "--output", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.rstrip().endswith("](../figures/report_pearson.png)")
+    assert (tmp_path / "figures" / "report_pearson.png").read_bytes().startswith(PNG_SIGNATURE)
