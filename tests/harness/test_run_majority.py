@@ -52,7 +52,7 @@ def test_run_json_records_config_versions_and_hashes(majority_run: Path, shared_
     assert run["status"] == "complete" and run["started"] and run["finished"]
     assert run["command"] and run["config"]["tasks"] == ["gad", "pubmed_qa"]
     assert run["versions"]["lm-eval"] and run["versions"]["python"]
-    gad_file = str(shared_data / "gad" / "blurb" / "test.tsv")
+    gad_file = str((shared_data / "gad" / "blurb" / "test.tsv").resolve())
     assert run["data_files"][gad_file] == "68fe2b2bddefac2cd5d35b4bc8a13bceee95ee9a582a623632981e893cdb512e"
     for entry in run["prompts"].values():
         assert len(entry["sha256"]) == 64 and len(entry["version"]) == 12 and entry["id"]
