@@ -196,8 +196,9 @@ class OutputParser:
     name: str
     parse: Callable[[str, Sequence[str]], Prediction]
     max_new_tokens: int
-    # generation stops at these; "\n\n" rather than "\n" for short answers too, because many
-    # models open with a line break, which a "\n" stop would cut to an empty output
+    # generation stops at these (and at the end-of-sequence token). Short answers (a label, a
+    # number) have none: many models open with a line break or two, which a newline stop would
+    # cut to an empty output; they run to max_new_tokens and the parser reads the first answer.
     stop: tuple[str, ...]
     coerce: Callable[[Any, Sequence[str]], Any]
     shape: str  # what a JSON prediction of this kind looks like, for error messages
@@ -209,13 +210,13 @@ class OutputParser:
 
 PARSERS: dict[str, OutputParser] = {
     "label": OutputParser(
-        "label", parse_label, 16, ("\n\n",), coerce_label, "a label string"
+        "label", parse_label, 16, (), coerce_label, "a label string"
     ),
     "label_list": OutputParser(
         "label_list", parse_label_list, 64, ("\n\n",), coerce_label_list, "a list of label strings"
     ),
     "number": OutputParser(
-        "number", parse_number, 8, ("\n\n",), coerce_number, "a number"
+        "number", parse_number, 24, (), coerce_number, "a number"
     ),
     "entity_list": OutputParser(
         "entity_list",

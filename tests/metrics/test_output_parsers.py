@@ -246,5 +246,9 @@ def test_every_parser_declares_generation_settings() -> None:
     for name, parser in PARSERS.items():
         assert parser.name == name
         assert parser.max_new_tokens > 0
-        assert parser.stop and all(parser.stop)
+        assert all(parser.stop)  # no empty stop string (it would end every generation at once)
         assert parser.shape
+    # short answers run to max_new_tokens: a newline stop would cut a reply that opens with one
+    assert PARSERS["label"].stop == () and PARSERS["number"].stop == ()
+    assert PARSERS["label"].parse("\n\nyes, it is", ["yes", "no"]).value == "yes"
+    assert PARSERS["number"].parse("\n\nThe score is 3.5.\n\nSentence", []).value == 3.5
