@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.registry import METRICS, from_promptsource
 from bioeval.models import ModelSpec, resolve_model
@@ -216,6 +217,8 @@ def build_plan(
     order); ``skip_missing`` drops tasks whose files are absent instead of failing.
     """
     models = tuple(resolve_model(name) for name in model_names)
+    for model in models:
+        check_backend(model)
     views = resolve_views(task_names)
     skipped: list[str] = []
     if skip_missing:
