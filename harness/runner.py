@@ -44,7 +44,7 @@ def choose_mode(task: PromptTask, model: ModelSpec, requested: str) -> str:
     can_rank = task.output_kind == "label" and bool(task.prompt.answer_choices)
     if requested == "generate" or not can_rank:
         return GENERATE
-    if not SCORES_LOGLIKELIHOOD[model.backend]:
+    if not SCORES_LOGLIKELIHOOD.get(model.backend, False):
         return GENERATE
     return MULTIPLE_CHOICE
 

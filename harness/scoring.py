@@ -1,8 +1,10 @@
 """From raw outputs to predictions, sample rows and scores for one (model, view, prompt).
 
 The gold of an example is its rendered target read by the same parser as the model's output,
-so a prompt is scored exactly as it asks. Every example is kept: a template that failed, a
-backend error or an unparseable output becomes a Prediction with an error, counted.
+so a prompt is scored exactly as it asks; entity tasks (NER, PICO) are the exception: they are
+scored against the record's annotation (its text and gold spans, see ``bioeval.gold``). Every
+example is kept: a template that failed, a backend error or an unparseable output becomes a
+Prediction with an error, counted.
 """
 
 from __future__ import annotations

@@ -42,13 +42,9 @@ LOADERS: dict[str, Loader] = {
 """Backends that can run now. "vllm", "openai-chat" and "openai-completions" are declared in
 model aliases but have no loader yet: a run naming them fails at start (``check_backend``)."""
 
-SCORES_LOGLIKELIHOOD: dict[str, bool] = {
-    "hf": True,
-    "vllm": True,
-    "openai-chat": False,  # chat APIs return text, not the log-probability of a given answer
-    "openai-completions": True,
-    "majority": True,
-}
+SCORES_LOGLIKELIHOOD: dict[str, bool] = {"hf": True, "majority": True}
+"""Backends that can rank answer choices by log-likelihood; others generate and are parsed
+(as a chat API would have to: it returns text, not the probability of a given answer)."""
 
 
 def check_backend(spec: ModelSpec) -> None:
