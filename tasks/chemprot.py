@@ -7,11 +7,13 @@ of BLURB's 11268 ``dev.tsv`` pairs exactly). ``chemprot_blurb`` reads BLURB's ow
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bioeval.tasks.core.schemas import Schema, TaskType, TextRecord
-from bioeval.tasks.core.spec import DatasetSpec, Loader, Source, SourceFile, View
+from bioeval.tasks.core.schemas import TextRecord
+from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, relation_pair_view
 from bioeval.tasks.readers.blurb import read_labelled_sentences
 from bioeval.tasks.readers.chemprot import (
     EVALUATED_GROUPS,
@@ -58,6 +60,9 @@ LABEL_TEXT = {
     "CPR:9": "substrate / product of",
     "false": "no relation",
 }
+_pair_view = functools.partial(
+    relation_pair_view, labels=LABELS, label_text=LABEL_TEXT, negative=NEGATIVE
+)
 
 
 def split_paths(split: str) -> dict[str, str]:
@@ -86,30 +91,6 @@ def _load_pairs(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
 
 def _load_blurb(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
     return read_labelled_sentences(paths["blurb/dev.tsv"], None, {lab: lab for lab in LABELS})
-
-
-def _pair_view(
-    name: str,
-    splits: dict[str, tuple[str, ...]],
-    load: Loader,
-    description: str,
-    eval_split: str = "test",
-    train_split: str | None = "train",
-) -> View:
-    return View(
-        name=name,
-        schema=Schema.TEXT,
-        task=TaskType.RE,
-        splits=splits,
-        load=load,
-        metrics=("micro_f1", "accuracy"),
-        labels=LABELS,
-        label_text=LABEL_TEXT,
-        negative_label=NEGATIVE,
-        description=description,
-        eval_split=eval_split,
-        train_split=train_split,
-    )
 
 
 def _original_files() -> tuple[SourceFile, ...]:

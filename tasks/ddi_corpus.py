@@ -6,11 +6,13 @@ drug pair of a sentence, both masked ``@DRUG$``); ``ddi_corpus_blurb`` reads BLU
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bioeval.tasks.core.schemas import Schema, TaskType, TextRecord
-from bioeval.tasks.core.spec import DatasetSpec, Loader, Source, SourceFile, View
+from bioeval.tasks.core.schemas import TextRecord
+from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, relation_pair_view
 from bioeval.tasks.readers.blurb import read_labelled_sentences
 from bioeval.tasks.readers.ddi import NEGATIVE, RELATION_TYPES, read_pairs, xml_files
 
@@ -39,6 +41,9 @@ LABEL_TEXT = {
     "DDI-advise": "advice (a recommendation about using them together)",
     "DDI-int": "interaction (stated without detail)",
 }
+_pair_view = functools.partial(
+    relation_pair_view, labels=LABELS, label_text=LABEL_TEXT, negative=NEGATIVE
+)
 
 
 def _load_original(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
@@ -48,28 +53,6 @@ def _load_original(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord
 
 def _load_blurb(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
     return read_labelled_sentences(paths[_BLURB[split]], None, {lab: lab for lab in LABELS})
-
-
-def _pair_view(
-    name: str,
-    splits: dict[str, tuple[str, ...]],
-    load: Loader,
-    description: str,
-    train_split: str | None,
-) -> View:
-    return View(
-        name=name,
-        schema=Schema.TEXT,
-        task=TaskType.RE,
-        splits=splits,
-        load=load,
-        metrics=("micro_f1", "accuracy"),
-        labels=LABELS,
-        label_text=LABEL_TEXT,
-        negative_label=NEGATIVE,
-        train_split=train_split,
-        description=description,
-    )
 
 
 DATASET = DatasetSpec(

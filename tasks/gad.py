@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bioeval.tasks.core.schemas import Schema, TaskType, TextRecord
-from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, View
+from bioeval.tasks.core.schemas import TextRecord
+from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, relation_pair_view
 from bioeval.tasks.readers.blurb import read_labelled_sentences
 
 _RAW = "https://raw.githubusercontent.com/hieunguyen7337/KeBioLM/bc7c3667c786236252ba5b26b3b921197465b7a3/data/GAD"
@@ -61,17 +61,14 @@ DATASET = DatasetSpec(
         ),
     ),
     views=(
-        View(
-            name="gad",
-            schema=Schema.TEXT,
-            task=TaskType.RE,
-            splits={split: (ref,) for split, ref in _FILES.items()},
-            load=_load,
-            metrics=("micro_f1", "accuracy"),
+        relation_pair_view(
+            "gad",
+            {split: (ref,) for split, ref in _FILES.items()},
+            _load,
+            "does the sentence state an association between @GENE$ and @DISEASE$?",
             labels=("0", "1"),
             label_text={"0": "no association", "1": "association"},
-            negative_label="0",
-            description="does the sentence state an association between @GENE$ and @DISEASE$?",
+            negative="0",
         ),
     ),
     benchmarks=("BLURB",),

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bioeval.tasks.core.schemas import Schema, TaskType, TextRecord
-from bioeval.tasks.core.spec import Access, DatasetSpec, Source, SourceFile, View
+from bioeval.tasks.core.schemas import TextRecord
+from bioeval.tasks.core.spec import Access, DatasetSpec, Source, SourceFile, relation_pair_view
 from bioeval.tasks.readers.i2b2 import NEGATIVE, RELATION_TYPES, read_pairs
 
 _TRAIN = ("original/concept_assertion_relation_training_data.tar.gz",)
@@ -50,18 +50,15 @@ DATASET = DatasetSpec(
         ),
     ),
     views=(
-        View(
-            name="n2c2_2010",
-            schema=Schema.TEXT,
-            task=TaskType.RE,
-            splits=_SPLITS,
-            load=_load,
-            metrics=("micro_f1", "accuracy"),
+        relation_pair_view(
+            "n2c2_2010",
+            _SPLITS,
+            _load,
+            "every two concepts of a sentence, masked @PROBLEM$ / @TREATMENT$ / @TEST$ (BLUE's "
+            "recipe)",
             labels=LABELS,
             label_text=LABEL_TEXT,
-            negative_label=NEGATIVE,
-            description="every two concepts of a sentence, masked @PROBLEM$ / @TREATMENT$ / "
-            "@TEST$ (BLUE's recipe)",
+            negative=NEGATIVE,
         ),
     ),
     access=Access.CREDENTIALED,

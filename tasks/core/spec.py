@@ -77,6 +77,37 @@ class View:
     description: str = ""
 
 
+def relation_pair_view(
+    name: str,
+    splits: Mapping[str, tuple[str, ...]],
+    load: Loader,
+    description: str,
+    *,
+    labels: tuple[str, ...],
+    label_text: Mapping[str, str],
+    negative: str,
+    eval_split: str = "test",
+    train_split: str | None = "train",
+) -> View:
+    """A relation-extraction pair view (ChemProt, DDI, GAD, n2c2): TEXT records holding the
+    sentence with both arguments masked and one relation label, scored by micro-F1 over the
+    positive relation types (``negative`` left out, as BLURB / BLUE do) and accuracy."""
+    return View(
+        name=name,
+        schema=Schema.TEXT,
+        task=TaskType.RE,
+        splits=splits,
+        load=load,
+        metrics=("micro_f1", "accuracy"),
+        labels=labels,
+        label_text=label_text,
+        negative_label=negative,
+        description=description,
+        eval_split=eval_split,
+        train_split=train_split,
+    )
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     name: str
