@@ -68,13 +68,18 @@ GOLD: Mapping[TaskType, Callable[[Record], Any]] = {
 
 
 def to_json(value: Any) -> Any:
-    """A JSON-ready form of a gold or prediction value (AnnotatedText as text and spans)."""
+    """A JSON-ready form of a gold, prediction or metric-details value (AnnotatedText as text
+    and spans, sets sorted, NumPy scalars as Python numbers)."""
     if isinstance(value, AnnotatedText):
         return {"text": value.text, "spans": [list(span) for span in value.spans]}
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
     if isinstance(value, (frozenset, set)):
         return sorted(to_json(v) for v in value)
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()  # a NumPy scalar
     return value
 
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from bioeval.prompting import (
 )
 from bioeval.prompts.render import TemplateError, check_syntax, environment
 from bioeval.prompts.template import Prompt, dump_template_file, load_template_file
+from bioeval.results import atomic_write_text
 from bioeval.tasks.core.spec import DatasetSpec, View
 
 IMPORTED_FAMILY = "imported"
@@ -194,7 +193,7 @@ def write_imported(results: Sequence[ImportedFile], out_root: Path) -> list[Path
         ) else []
         have = {p.id for p in existing}
         merged = existing + [p for p in prompts if p.id not in have]
-        atomic_write(path, dump_template_file(view_name, None, merged))
+        atomic_write_text(path, dump_template_file(view_name, None, merged))
         written.append(path)
     return written
 
@@ -242,21 +241,9 @@ def export_views(
         folder = out_root / spec.name / (subset or "")
         text = dump_template_file(spec.name, subset, [exportable(p, view) for p in prompts])
         path = folder / TEMPLATE_FILENAME
-        atomic_write(path, text)
+        atomic_write_text(path, text)
         written.append(path)
     return written
-
-
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = [

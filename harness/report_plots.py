@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 from bioeval.errors import BioevalError
 from bioeval.report_data import ScoreRow, delta_to_baseline
 from bioeval.report_tables import PlotFile
-from bioeval.results import safe_name
+from bioeval.results import atomic_write_bytes, safe_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -116,17 +115,4 @@ def _save(figure: Figure, path: Path, kind: str) -> None:
     metadata = {"Date": None} if kind == "svg" else {}
     with rc_context({"svg.hashsalt": "bioeval", "svg.fonttype": "path"}):
         figure.savefig(buffer, format=kind, metadata=metadata, bbox_inches="tight", pad_inches=0.15)
-    write_bytes_atomically(path, buffer.getvalue())
-
-
-def write_bytes_atomically(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-        os.replace(scratch, path)
-    except BaseException:
-        if os.path.exists(scratch):
-            os.unlink(scratch)
-        raise
+    atomic_write_bytes(path, buffer.getvalue())

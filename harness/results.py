@@ -8,6 +8,7 @@ first.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -17,25 +18,43 @@ from pathlib import Path
 from typing import Any
 
 from bioeval.errors import BioevalError
+from bioeval.tasks.readers.text_files import read_jsonl
 
 RUN_FILE = "run.json"
 SCORES_FILE = "scores.jsonl"
 SAMPLES_DIR = "samples"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write to a temporary file beside ``path``, flush it to disk, then rename it into place.
+
+    The file gets the permissions a plain ``open`` would give it (0666 less the umask), not
+    the 0600 of the temporary file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(scratch, 0o666 & ~_umask())
         os.replace(scratch, path)
     except BaseException:
         if os.path.exists(scratch):
             os.unlink(scratch)
         raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@functools.cache
+def _umask() -> int:
+    current = os.umask(0)  # reading the umask means setting it: put it straight back
+    os.umask(current)
+    return current
 
 
 def jsonl(rows: Iterable[Mapping[str, Any]]) -> str:
@@ -81,15 +100,5 @@ class RunFolder:
 
 
 def read_jsonl_file(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                from bioeval.errors import DataFileError
-
-                raise DataFileError(path, f"invalid JSON: {error.msg}", number) from None
-    return rows
+    """Every object of a JSON Lines file (strict UTF-8; a bad line fails with file:line)."""
+    return [row for _, row in read_jsonl(path)]

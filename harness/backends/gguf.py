@@ -36,16 +36,11 @@ def gguf_file(source: GgufSource) -> Path:
     raise BioevalError(f"package {source.package!r} has no file {source.file!r}")
 
 
-def file_digest(path: Path) -> str:
-    """sha256 of the GGUF file (about a second for 100 MB)."""
-    return sha256_file(path)
-
-
 def converted_folder(spec: ModelSpec) -> Path:
     """The plain transformers folder for a GGUF-backed alias, converting it on first use."""
     assert spec.gguf is not None
     source = gguf_file(spec.gguf)
-    digest = file_digest(source)
+    digest = sha256_file(source)
     target = cache_root() / "models" / f"{spec.name}-{digest[:12]}"
     if (target / COMPLETE_MARKER).is_file():
         return target

@@ -55,6 +55,7 @@ def _external(args: argparse.Namespace) -> int:
     from bioeval.datadir import resolve_data_dir
     from bioeval.errors import BioevalError, UnknownNameError
     from bioeval.external import score_predictions
+    from bioeval.gold import to_json
     from bioeval.tasks.core.loading import load_split
     from bioeval.tasks.core.registry import all_views
 
@@ -76,7 +77,7 @@ def _external(args: argparse.Namespace) -> int:
         "metrics": {
             s.metric: {
                 "value": s.value, "ci_low": s.ci_low, "ci_high": s.ci_high,
-                "n_unparsed": s.n_unparsed, "note": s.note, "details": _plain(s.details),
+                "n_unparsed": s.n_unparsed, "note": s.note, "details": to_json(s.details),
             }
             for s in scores
         },
@@ -84,12 +85,3 @@ def _external(args: argparse.Namespace) -> int:
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
-
-def _plain(value):  # noqa: ANN001, ANN202 - JSON-ready copy of metric details
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item"):
-        return value.item()
-    return value
