@@ -14,14 +14,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bioeval.errors import DataFileError
+from bioeval.gold import GOLD
 from bioeval.metrics import scoring
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.predictions_file import read_predictions_file
-from bioeval.gold import GOLD
 from bioeval.metrics.types import Score
 from bioeval.tasks.core.schemas import Record, TaskType
 from bioeval.tasks.core.spec import View
-
 
 KINDS: Mapping[TaskType, tuple[str, ...]] = {
     TaskType.QA: ("label",),

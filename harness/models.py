@@ -12,7 +12,6 @@ from importlib import resources
 from typing import Any
 
 import yaml
-
 from bioeval.errors import BioevalError, DataFileError, UnknownNameError
 
 BACKENDS = ("hf", "vllm", "openai-chat", "openai-completions", "majority")

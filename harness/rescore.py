@@ -17,9 +17,16 @@ from bioeval.errors import BioevalError, DataFileError
 from bioeval.gold import annotated_from_json
 from bioeval.lmeval_bridge import MULTIPLE_CHOICE
 from bioeval.metrics import scoring
-from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.types import Prediction
-from bioeval.results import RUN_FILE, SCORES_FILE, RunFolder, atomic_write_text, jsonl, read_jsonl_file
+from bioeval.results import (
+    RUN_FILE,
+    SCORES_FILE,
+    RunFolder,
+    atomic_write_text,
+    jsonl,
+    read_jsonl_file,
+)
+from bioeval.scoring import IDENTITY_KEYS, read_output, read_target, score_rows
 
 
 def _prediction(row: dict[str, Any], kind: str, mode: str, vocabulary: list[str]) -> Prediction:
@@ -27,11 +34,9 @@ def _prediction(row: dict[str, Any], kind: str, mode: str, vocabulary: list[str]
     output = row.get("output") or ""
     if row.get("input") is None:  # the template failed on this example
         return Prediction(value=None, raw="", error=row.get("error") or "template failed")
-    if mode == MULTIPLE_CHOICE:
-        if not output:
-            return Prediction(value=None, raw="", error=row.get("error") or "no output")
-        return Prediction(value=output, raw=output)
-    return PARSERS[kind].parse(output, row.get("choices") or vocabulary)
+    if mode == MULTIPLE_CHOICE and not output:
+        return Prediction(value=None, raw="", error=row.get("error") or "no output")
+    return read_output(output, kind, mode, row.get("choices") or vocabulary)
 
 
 def _gold(row: dict[str, Any], kind: str, vocabulary: list[str]) -> Any:
@@ -39,9 +44,9 @@ def _gold(row: dict[str, Any], kind: str, vocabulary: list[str]) -> Any:
     if annotated is not None:  # entity tasks are scored against the annotation
         return annotated
     target = row.get("target")
-    if target is None or kind == "label":
-        return target
-    return PARSERS[kind].parse(target, row.get("choices") or vocabulary).value
+    if target is None:
+        return None
+    return read_target(target, kind, row.get("choices") or vocabulary).value
 
 
 def rescore_run(run_dir: Path) -> tuple[list[dict[str, Any]], Path]:
@@ -54,10 +59,11 @@ def rescore_run(run_dir: Path) -> tuple[list[dict[str, Any]], Path]:
     except json.JSONDecodeError as error:
         raise DataFileError(run_file, f"invalid JSON: {error.msg}", error.lineno) from None
     old_rows = read_jsonl_file(run_dir / SCORES_FILE) if (run_dir / SCORES_FILE).is_file() else []
-    combos = list(dict.fromkeys((r["model"], r["task"], r["prompt"], r["mode"]) for r in old_rows))
     folder = RunFolder(run_dir)
     rows: list[dict[str, Any]] = []
-    for model, task, prompt, mode in combos:
+    for key in dict.fromkeys(tuple(r[k] for k in IDENTITY_KEYS) for r in old_rows):
+        identity = dict(zip(IDENTITY_KEYS, key))  # one per (model, task, prompt)
+        model, task, prompt, mode = (identity[k] for k in ("model", "task", "prompt", "mode"))
         info = run["prompts"].get(f"{task}/{prompt}")
         if info is None:
             raise DataFileError(run_file, f"no entry for prompt {task}/{prompt} under 'prompts'")
@@ -65,15 +71,11 @@ def rescore_run(run_dir: Path) -> tuple[list[dict[str, Any]], Path]:
         kind, vocabulary = info["output"], info.get("vocabulary", [])
         predictions = [_prediction(row, kind, mode, vocabulary) for row in samples]
         references = [_gold(row, kind, vocabulary) for row in samples]
-        for metric in info["metrics"]:
-            score = scoring.score(metric, predictions, references, options=info.get("metric_options"))
-            rows.append({
-                "model": model, "task": task, "prompt": prompt, "prompt_id": info["id"],
-                "prompt_version": info["version"], "family": info["family"], "mode": mode,
-                "metric": score.metric, "value": score.value, "ci_low": score.ci_low,
-                "ci_high": score.ci_high, "n": score.n, "n_unparsed": score.n_unparsed,
-                "note": score.note,
-            })
+        scores = [
+            scoring.score(metric, predictions, references, options=info.get("metric_options"))
+            for metric in info["metrics"]
+        ]
+        rows.extend(score_rows(identity, scores))
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     out = run_dir / f"rescored-{stamp}.jsonl"
     atomic_write_text(out, jsonl(rows))

@@ -22,7 +22,14 @@ from bioeval.lmeval_bridge import GENERATE, MULTIPLE_CHOICE, evaluate, quiet_lib
 from bioeval.models import ModelSpec, model_aliases
 from bioeval.plan import PromptTask, RunPlan
 from bioeval.results import RunFolder
-from bioeval.scoring import ScoredTask, compare_with_baseline, sample_rows, score_rows, score_task
+from bioeval.scoring import (
+    ScoredTask,
+    compare_with_baseline,
+    row_identity,
+    sample_rows,
+    score_rows,
+    score_task,
+)
 from bioeval.tasks.core.loading import sha256_file
 
 BASELINE = "majority"
@@ -113,7 +120,9 @@ def _evaluate_model(
             baseline[task.key] = scored
         elif task.key in baseline:
             comparisons = compare_with_baseline(task, scored, baseline[task.key])
-        task_rows = score_rows(model.name, task, scored.scores, mode, note=note, comparisons=comparisons)
+        task_rows = score_rows(
+            row_identity(model.name, task, mode), scored.scores, note=note, comparisons=comparisons
+        )
         folder.append_scores(task_rows)
         rows.extend(task_rows)
         progress(f"[{model.name}] {task.view.name} / {task.prompt.name}: {time.monotonic() - task_started:.1f}s")
@@ -174,11 +183,11 @@ def run_record(plan: RunPlan, options: RunOptions) -> dict[str, Any]:
 def _model_info(model: ModelSpec) -> dict[str, Any]:
     info = asdict(model)
     if model.gguf is not None:
-        from bioeval.backends.gguf import file_digest, gguf_file
+        from bioeval.backends.gguf import gguf_file
 
         path = gguf_file(model.gguf)
         info["gguf_path"] = str(path)
-        info["gguf_sha256"] = file_digest(path)
+        info["gguf_sha256"] = sha256_file(path)
     return info
 
 

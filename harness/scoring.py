@@ -34,9 +34,7 @@ def read_gold(task: PromptTask, rendered: RenderedExample) -> Any:
         return annotated_text(rendered.example.record)
     if rendered.target is None:
         return None
-    if task.output_kind == "label":
-        return rendered.target
-    gold = PARSERS[task.output_kind].parse(rendered.target, vocabulary(task, rendered))
+    gold = read_target(rendered.target, task.output_kind, vocabulary(task, rendered))
     if not gold.parsed:
         raise BioevalError(
             f"prompt {task.prompt.name!r} ({task.prompt.source}) renders target "
@@ -53,9 +51,21 @@ def predict(task: PromptTask, rendered: RenderedExample, raw: RawOutput | None, 
         return Prediction(value=None, raw="", error="no output from the model for this example")
     if raw.error is not None or raw.text is None:
         return Prediction(value=None, raw=raw.text or "", error=raw.error or "no output")
+    return read_output(raw.text, task.output_kind, mode, vocabulary(task, rendered))
+
+
+def read_output(text: str, kind: str, mode: str, vocabulary: Sequence[str]) -> Prediction:
+    """A raw output as a prediction: a ranked answer choice as it is, a generation parsed."""
     if mode == MULTIPLE_CHOICE:
-        return Prediction(value=raw.text, raw=raw.text)
-    return PARSERS[task.output_kind].parse(raw.text, vocabulary(task, rendered))
+        return Prediction(value=text, raw=text)
+    return PARSERS[kind].parse(text, vocabulary)
+
+
+def read_target(target: str, kind: str, vocabulary: Sequence[str]) -> Prediction:
+    """A rendered target read by the parser that reads the outputs (a label as it is)."""
+    if kind == "label":
+        return Prediction(value=target, raw=target)
+    return PARSERS[kind].parse(target, vocabulary)
 
 
 def vocabulary(task: PromptTask, rendered: RenderedExample) -> tuple[str, ...]:
@@ -110,25 +120,34 @@ def compare_with_baseline(task: PromptTask, model: ScoredTask, baseline: ScoredT
     ]
 
 
+IDENTITY_KEYS = ("model", "task", "dataset", "prompt", "prompt_id", "prompt_version", "family", "mode")
+"""The fields that say which (model, task, prompt) a score row belongs to, and how it was run."""
+
+
+def row_identity(model: str, task: PromptTask, mode: str) -> dict[str, Any]:
+    return {
+        "model": model,
+        "task": task.view.name,
+        "dataset": task.spec.name,
+        "prompt": task.prompt.name,
+        "prompt_id": task.prompt.id,
+        "prompt_version": task.prompt.version,
+        "family": task.prompt.family,
+        "mode": mode,
+    }
+
+
 def score_rows(
-    model: str,
-    task: PromptTask,
+    identity: Mapping[str, Any],
     scores: Sequence[Score],
-    mode: str,
     note: str = "",
     comparisons: Sequence[Comparison] | None = None,
 ) -> list[dict[str, Any]]:
+    """One scores.jsonl row per metric: ``identity`` (see IDENTITY_KEYS), then the score."""
     versus = {c.metric: c for c in comparisons or ()}
     return [
         {
-            "model": model,
-            "task": task.view.name,
-            "dataset": task.spec.name,
-            "prompt": task.prompt.name,
-            "prompt_id": task.prompt.id,
-            "prompt_version": task.prompt.version,
-            "family": task.prompt.family,
-            "mode": mode,
+            **identity,
             "metric": score.metric,
             "value": score.value,
             "ci_low": score.ci_low,

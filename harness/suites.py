@@ -13,7 +13,6 @@ from importlib import resources
 from typing import Any
 
 import yaml
-
 from bioeval.errors import DataFileError
 
 
