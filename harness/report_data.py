@@ -18,6 +18,7 @@ from typing import Any
 
 from bioeval.errors import BioevalError, DataFileError, UnknownNameError
 from bioeval.results import RUN_FILE, SCORES_FILE
+from bioeval.tasks.readers.text_files import read_jsonl
 
 BASELINE_BACKEND = "majority"
 UNFINISHED = ("interrupted", "running")
@@ -193,19 +194,10 @@ _REQUIRED = ("model", "task", "prompt", "metric", "value", "n")
 
 
 def _read_scores(path: Path, run: str, baselines: set[str]) -> list[ScoreRow]:
-    rows: list[ScoreRow] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                rows.append(_score_row(line, path, number, run, baselines))
-    return rows
+    return [_score_row(raw, path, number, run, baselines) for number, raw in read_jsonl(path)]
 
 
-def _score_row(line: str, path: Path, number: int, run: str, baselines: set[str]) -> ScoreRow:
-    try:
-        raw = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise DataFileError(path, f"invalid JSON: {error.msg}", number) from None
+def _score_row(raw: Any, path: Path, number: int, run: str, baselines: set[str]) -> ScoreRow:
     if not isinstance(raw, dict):
         raise DataFileError(path, "expected a JSON object (one score row)", number)
     missing = [key for key in _REQUIRED if key not in raw]
