@@ -114,3 +114,28 @@ class Comparison:
         else:
             verdict = "is not distinguishable from the baseline"
         return f"{verdict} (delta={self.delta:+.4f}, p={self.p_value:.3g}, {self.method})"
+
+
+@dataclass(frozen=True)
+class MetricOptions:
+    """What label-based metrics need to know of a view, in the labels its outputs use.
+
+    ``negative``: the class micro-F1 leaves out (RE's "no relation"); ``labels``: the label set
+    (classes in a prompt's wording, or entity types / PICO classes). JSON: ``{"negative",
+    "labels"}``, the form metrics read as their ``options``.
+    """
+
+    negative: str | None = None
+    labels: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"negative": self.negative, "labels": list(self.labels)}
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any] | None) -> MetricOptions:
+        value = value or {}
+        negative = value.get("negative")
+        return cls(
+            negative=None if negative is None else str(negative),
+            labels=tuple(str(label) for label in value.get("labels") or ()),
+        )

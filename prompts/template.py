@@ -40,13 +40,18 @@ class Prompt:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
-    def version(self) -> str:
-        """Changes whenever the text of the template or of its answer choices changes."""
+    def sha256(self) -> str:
+        """The hash of the template's text and of its answer choices."""
         digest = hashlib.sha256()
         digest.update(self.jinja.encode("utf-8"))
         digest.update(b"\x00")
         digest.update((self.answer_choices or "").encode("utf-8"))
-        return digest.hexdigest()[:12]
+        return digest.hexdigest()
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the text of the template or of its answer choices changes."""
+        return self.sha256[:12]
 
     @property
     def is_classification(self) -> bool:

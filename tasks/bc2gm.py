@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bioeval.tasks.core.schemas import KBRecord, Schema, TaskType
-from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, View
+from bioeval.tasks.core.spec import NER_METRICS, DatasetSpec, Source, SourceFile, View
 from bioeval.tasks.readers.iob import read_kb
 
 _RAW = (
@@ -50,7 +50,7 @@ DATASET = DatasetSpec(
             task=TaskType.NER,
             splits={split: (ref,) for split, ref in _FILES.items()},
             load=_load,
-            metrics=("entity_f1", "entity_f1_relaxed", "rouge1"),
+            metrics=NER_METRICS,
             labels=("GENE",),
             description="one record per sentence; gene / gene product mentions",
         ),

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bioeval.tasks.core.schemas import KBRecord, Schema, TaskType
-from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, View
+from bioeval.tasks.core.spec import NER_METRICS, DatasetSpec, Source, SourceFile, View
 from bioeval.tasks.readers.iob import read_kb
 from bioeval.tasks.readers.pubtator import read_pubtator
 
@@ -28,7 +28,6 @@ _PUBTATOR = {
     "test": "pubtator/CDR_TestSet.PubTator.txt",
 }
 _IOB_NAMES = {"train": "train.tsv", "validation": "devel.tsv", "test": "test.tsv"}
-NER_METRICS = ("entity_f1", "entity_f1_relaxed", "rouge1")
 
 
 def _load_pubtator(split: str, paths: Mapping[str, Path]) -> Iterable[KBRecord]:

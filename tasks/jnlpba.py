@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bioeval.tasks.core.schemas import KBRecord, Schema, TaskType
-from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, View
+from bioeval.tasks.core.spec import NER_METRICS, DatasetSpec, Source, SourceFile, View
 from bioeval.tasks.readers.iob import read_kb
 
 _RAW = (
@@ -57,7 +57,7 @@ DATASET = DatasetSpec(
             task=TaskType.NER,
             splits={split: (ref,) for split, ref in _FILES.items()},
             load=_load,
-            metrics=("entity_f1", "entity_f1_relaxed", "rouge1"),
+            metrics=NER_METRICS,
             labels=ENTITY_TYPES,
             description="one record per abstract (-DOCSTART- blocks), one passage per sentence",
         ),

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bioeval.models import ModelSpec
+from bioeval.config.models import ModelSpec
 
 
 @dataclass(frozen=True)

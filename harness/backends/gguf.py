@@ -14,9 +14,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bioeval.datadir import cache_root
+from bioeval.config.paths import cache_root
 from bioeval.errors import BioevalError
-from bioeval.models import GgufSource, ModelSpec
+from bioeval.config.models import GgufSource, ModelSpec
 from bioeval.tasks.core.loading import sha256_file
 
 COMPLETE_MARKER = ".bioeval-complete"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bioeval.backends import LoadOptions
-from bioeval.models import ModelSpec
+from bioeval.config.models import ModelSpec
 
 
 def default_device() -> str:

@@ -63,8 +63,8 @@ def _datasets(names: list[str]):  # noqa: ANN202 - list of DatasetSpec
 
 
 def run_download(args: argparse.Namespace) -> int:
-    from bioeval.datadir import resolve_data_dir
-    from bioeval.download import download_dataset, parse_rewrites, require_public
+    from bioeval.config.paths import resolve_data_dir
+    from bioeval.data.download import download_dataset, parse_rewrites, require_public
 
     data_dir = resolve_data_dir(args.data_dir)
     rewrites = parse_rewrites(args.url_rewrite)
@@ -86,7 +86,7 @@ def run_download(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from bioeval.datadir import resolve_data_dir
+    from bioeval.config.paths import resolve_data_dir
     from bioeval.errors import BioevalError
     from bioeval.tasks.core.loading import sha256_file
 
@@ -111,7 +111,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from bioeval.datadir import resolve_data_dir
+    from bioeval.config.paths import resolve_data_dir
     from bioeval.tasks.core.loading import has_split, load_split
     from bioeval.tasks.core.registry import views_named
 
@@ -128,7 +128,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_path(args: argparse.Namespace) -> int:
-    from bioeval.datadir import resolve_data_dir
+    from bioeval.config.paths import resolve_data_dir
 
     print(resolve_data_dir(args.data_dir))
     return 0

@@ -15,8 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bioeval import catalog
-    from bioeval.datadir import resolve_data_dir
+    from bioeval.data import catalog
+    from bioeval.config.paths import resolve_data_dir
 
     listers = {
         "datasets": lambda: catalog.datasets_table(resolve_data_dir(args.data_dir)),

@@ -61,10 +61,10 @@ def _views(names: list[str]):  # noqa: ANN202 - list of (DatasetSpec, View)
 def run_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bioeval.datadir import resolve_data_dir
-    from bioeval.prompt_lint import check_views, library_duplicates
+    from bioeval.config.paths import resolve_data_dir
+    from bioeval.prompting.lint import check_views, library_duplicates
     from bioeval.prompts import library
-    from bioeval.tables import format_table
+    from bioeval.report.terminal import format_table
 
     data_dir: Path = resolve_data_dir(args.data_dir)
     every = [p for root in library.prompt_roots() for p in library.read_directory(root)]
@@ -109,9 +109,9 @@ def _lint_status(problems) -> str:  # noqa: ANN001 - list of Problem
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from bioeval.datadir import resolve_data_dir
+    from bioeval.config.paths import resolve_data_dir
     from bioeval.errors import BioevalError, UnknownNameError
-    from bioeval.prompting import candidate_prompts, check_fields, render_example
+    from bioeval.prompting.select import candidate_prompts, check_fields, render_example
     from bioeval.prompts.library import matches
     from bioeval.tasks.core.loading import load_split
 
@@ -167,7 +167,7 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bioeval.errors import BioevalError
-    from bioeval.prompt_interop import import_folder, write_imported
+    from bioeval.prompting.interop import import_folder, write_imported
     from bioeval.prompts import library
     from bioeval.tasks.core.registry import all_views
 
@@ -202,8 +202,8 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bioeval.prompt_interop import export_views
-    from bioeval.prompting import prompts_for_view
+    from bioeval.prompting.interop import export_views
+    from bioeval.prompting.select import prompts_for_view
 
     views = _views(args.tasks)
     chosen = {view.name: prompts_for_view(view, args.prompts) for _, view in views}

@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bioeval.report_build import ReportOptions, build_report, write_report
+    from bioeval.report.build import ReportOptions, build_report, write_report
 
     options = ReportOptions(
         format=args.format,

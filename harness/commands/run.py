@@ -46,18 +46,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def default_output(models: list[str]) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    from bioeval.results import safe_name
+    from bioeval.io import safe_name
 
     return Path("results") / f"{stamp}_{safe_name('+'.join(models))[:80]}"
 
 
 def run(args: argparse.Namespace) -> int:
-    from bioeval.datadir import resolve_data_dir
+    from bioeval.config.paths import resolve_data_dir
     from bioeval.errors import BioevalError
-    from bioeval.plan import build_plan
-    from bioeval.results import RunFolder
-    from bioeval.runner import RunOptions, execute
-    from bioeval.summary import format_summary
+    from bioeval.report.terminal import format_summary
+    from bioeval.run.plan import build_plan
+    from bioeval.run.record import RunOptions
+    from bioeval.run.runner import execute
+    from bioeval.rundir.layout import RunFolder
+    from bioeval.rundir.reader import read_run_record
 
     for flag, value in (("--limit", args.limit), ("--sample", args.sample)):
         if value is not None and value < 1:
@@ -86,6 +88,6 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     rows = execute(plan, folder, options)
-    print(format_summary(rows))
+    print(format_summary(rows, read_run_record(output)))
     print(f"\nrun folder: {output}")
     return 0

@@ -40,11 +40,12 @@ def run(args: argparse.Namespace) -> int:
 def _rescore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bioeval.rescore import rescore_run
-    from bioeval.summary import format_summary
+    from bioeval.report.terminal import format_summary
+    from bioeval.rundir.reader import read_run_record
+    from bioeval.scoring.rescore import rescore_run
 
     rows, path = rescore_run(Path(args.run_dir))
-    print(format_summary(rows))
+    print(format_summary(rows, read_run_record(Path(args.run_dir))))
     print(f"\nwrote {path}")
     return 0
 
@@ -52,10 +53,10 @@ def _rescore(args: argparse.Namespace) -> int:
 def _external(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bioeval.datadir import resolve_data_dir
+    from bioeval.config.paths import resolve_data_dir
     from bioeval.errors import BioevalError, UnknownNameError
-    from bioeval.external import score_predictions
-    from bioeval.gold import to_json
+    from bioeval.scoring.external import score_predictions
+    from bioeval.scoring.gold import to_json
     from bioeval.tasks.core.loading import load_split
     from bioeval.tasks.core.registry import all_views
 

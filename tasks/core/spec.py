@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bioeval.metrics.types import MetricOptions
 from bioeval.tasks.core.schemas import Record, Schema, TaskType
 
 
@@ -75,6 +76,21 @@ class View:
     eval_split: str = "test"
     train_split: str | None = "train"  # majority baseline's source split, if any
     description: str = ""
+
+    def metric_options(self, wording: Mapping[str, str] | None = None) -> MetricOptions:
+        """The label set and negative class label metrics read (micro-F1 leaves the negative
+        out). With ``wording`` (label -> the target a prompt renders for it), in the prompt's
+        words: a GAD yes/no prompt renders the negative class "0" as "no"."""
+        if wording is None:
+            return MetricOptions(self.negative_label, tuple(self.labels or ()))
+        return MetricOptions(
+            negative=wording.get(self.negative_label) if self.negative_label else None,
+            labels=tuple(wording[label] for label in self.labels or () if label in wording),
+        )
+
+
+NER_METRICS = ("entity_f1", "entity_f1_relaxed", "rouge1")
+"""What NER views are scored by: strict and relaxed entity F1 (BLURB), ROUGE-1 (BigBIO)."""
 
 
 def relation_pair_view(

@@ -28,10 +28,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from bioeval.backends import LoadOptions, load_model
-    from bioeval.lmeval_bridge import evaluate, quiet_libraries
-    from bioeval.plan import build_plan
-    from bioeval.runner import choose_mode
-    from bioeval.scoring import score_task
+    from bioeval.run.engine import evaluate, quiet_libraries
+    from bioeval.run.plan import build_plan
+    from bioeval.run.runner import choose_mode
+    from bioeval.scoring.predict import score_task
 
     quiet_libraries()
     plan = build_plan([args.model], args.tasks.split(","), None, Path(args.data_dir).resolve(), args.limit)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bioeval.cli import main
-from bioeval.download import parse_rewrites, rewrite_url
+from bioeval.data.download import parse_rewrites, rewrite_url
 from bioeval.tasks.core.loading import load_split
 from bioeval.tasks.core.registry import dataset, views_named
 

@@ -207,7 +207,7 @@ def test_blue_and_blurb_scores() -> None:
 
 
 def test_blurb_groups_of_the_suite_config_are_averaged() -> None:
-    from bioeval.suites import all_suites
+    from bioeval.config.suites import all_suites
 
     suite = all_suites()["blurb"]
     groups = dict(suite.groups)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bioeval.prompt_leak import gold_fields, input_may_read
-from bioeval.prompting import prompts_for_view, render_example, target_format, targets_by_label
+from bioeval.prompting.leak import gold_fields, input_may_read
+from bioeval.prompting.select import prompts_for_view, render_example, target_format, targets_by_label
 from bioeval.prompts import library
 from bioeval.tasks.core.loading import load_split
 from bioeval.tasks.core.registry import all_views, views_named

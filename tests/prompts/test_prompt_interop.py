@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from bioeval.cli import main
-from bioeval.prompt_interop import export_views, import_folder, views_for
-from bioeval.prompting import prompts_for_view, render_example
+from bioeval.prompting.interop import export_views, import_folder, views_for
+from bioeval.prompting.select import prompts_for_view, render_example
 from bioeval.prompts import library
 from bioeval.tasks.core.loading import load_split
 from bioeval.tasks.core.registry import all_views, views_named

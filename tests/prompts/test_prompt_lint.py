@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bioeval.cli import main
-from bioeval.prompt_lint import check_view, library_duplicates
-from bioeval.prompting import candidate_prompts
+from bioeval.prompting.lint import check_view, library_duplicates
+from bioeval.prompting.select import candidate_prompts
 from bioeval.prompts import library
 from bioeval.tasks.core.loading import has_split, load_split
 from bioeval.tasks.core.registry import all_views, views_named

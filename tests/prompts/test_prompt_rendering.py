@@ -13,7 +13,7 @@ import pytest
 
 from bioeval.cli import main
 from bioeval.errors import DataFileError
-from bioeval.prompting import check_fields, prompts_for_view
+from bioeval.prompting.select import check_fields, prompts_for_view
 from bioeval.prompts import library
 from bioeval.prompts.render import TemplateError, check_syntax, render
 from bioeval.prompts.template import Prompt
@@ -46,7 +46,7 @@ def write_family(root: Path, family: str, target: str, templates: dict[str, str]
 RENDER_SCRIPT = r"""
 import hashlib, json, sys
 from pathlib import Path
-from bioeval.prompting import candidate_prompts, render_example
+from bioeval.prompting.select import candidate_prompts, render_example
 from bioeval.prompts.library import read_directory
 from bioeval.tasks.core.loading import load_split
 from bioeval.tasks.core.registry import views_named

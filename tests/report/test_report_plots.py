@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from bioeval.cli import main
-from bioeval.report_data import load_runs
-from bioeval.report_plots import deltas_by_metric
+from bioeval.report.data import load_runs
+from bioeval.report.plots import deltas_by_metric
 from report_fixtures import FAKE_MODEL, read_rows
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

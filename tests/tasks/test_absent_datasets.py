@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bioeval.catalog import availability
+from bioeval.data.catalog import availability
 from bioeval.tasks.core.loading import load_split
 from bioeval.tasks.core.registry import views_named
 from bioeval.tasks.core.schemas import EntailRecord, QARecord, TextRecord

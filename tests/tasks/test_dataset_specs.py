@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bioeval.metrics.registry import METRICS
-from bioeval.suites import all_suites
+from bioeval.config.suites import all_suites
 from bioeval.tasks.core.registry import all_datasets, all_views, views_named
 from bioeval.tasks.core.schemas import Schema, TaskType
 from bioeval.tasks.core.spec import Access

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bioeval.errors import BioevalError
-from bioeval.report_data import ScoreRow, delta_to_baseline
-from bioeval.report_tables import PlotFile
-from bioeval.results import atomic_write_bytes, safe_name
+from bioeval.report.data import ReportRow, delta_to_baseline
+from bioeval.report.tables import PlotFile
+from bioeval.io import atomic_write_bytes, safe_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -27,7 +27,7 @@ INSTALL_HINT = "--plots needs matplotlib; install it with: pip install 'bioeval[
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 
 
-def deltas_by_metric(rows: Sequence[ScoreRow]) -> dict[str, dict[tuple[str, str], list[float]]]:
+def deltas_by_metric(rows: Sequence[ReportRow]) -> dict[str, dict[tuple[str, str], list[float]]]:
     """{metric: {(task, model): [per-prompt delta]}} for every non-baseline row with a delta."""
     out: dict[str, dict[tuple[str, str], list[float]]] = {}
     for row in rows:
@@ -38,7 +38,7 @@ def deltas_by_metric(rows: Sequence[ScoreRow]) -> dict[str, dict[tuple[str, str]
 
 
 def write_plots(
-    rows: Sequence[ScoreRow], directory: Path, stem: str, links_from: Path = Path(".")
+    rows: Sequence[ReportRow], directory: Path, stem: str, links_from: Path = Path(".")
 ) -> tuple[PlotFile, ...]:
     """One PNG and one SVG per metric: ``<directory>/<stem>_<metric>.png`` and ``.svg``.
 

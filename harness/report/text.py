@@ -8,8 +8,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from bioeval.report_data import ReportData, delta_to_baseline
-from bioeval.report_tables import (
+from bioeval.report.data import ReportData, delta_to_baseline
+from bioeval.report.tables import (
     BASELINE,
     MODEL,
     REFERENCE,

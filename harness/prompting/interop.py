@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bioeval.errors import BioevalError, DataFileError
-from bioeval.prompting import (
+from bioeval.prompting.select import (
     VIEW_VARIABLES,
     candidate_prompts,
     check_fields,
@@ -28,7 +28,7 @@ from bioeval.prompting import (
 )
 from bioeval.prompts.render import TemplateError, check_syntax, environment
 from bioeval.prompts.template import Prompt, dump_template_file, load_template_file
-from bioeval.results import atomic_write_text
+from bioeval.io import atomic_write_text
 from bioeval.tasks.core.spec import DatasetSpec, View
 
 IMPORTED_FAMILY = "imported"

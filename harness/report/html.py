@@ -6,8 +6,8 @@ import html
 import re
 from collections.abc import Sequence
 
-from bioeval.report_tables import Report
-from bioeval.report_text import (
+from bioeval.report.tables import Report
+from bioeval.report.text import (
     LEGEND,
     leaderboard_body,
     leaderboard_header,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from bioeval.tables import format_table
+from bioeval.report.terminal import format_table
 
 
 def availability(spec, view, data_dir: Path) -> str:  # noqa: ANN001 - DatasetSpec, View
@@ -75,7 +75,7 @@ def prompts_table() -> str:
 
 
 def models_table() -> str:
-    from bioeval.models import model_aliases
+    from bioeval.config.models import model_aliases
 
     rows = [
         (m.name, m.backend, m.pretrained or "", m.kind if m.backend in ("hf", "vllm") else "",
@@ -86,7 +86,7 @@ def models_table() -> str:
 
 
 def suites_table() -> str:
-    from bioeval.suites import all_suites
+    from bioeval.config.suites import all_suites
 
     rows = [(s.name, len(s.tasks), ",".join(s.tasks), s.description) for s in all_suites().values()]
     return format_table(("suite", "tasks", "task names", "description"), rows)

@@ -1,28 +1,18 @@
-"""The gold answer of a record in the dataset's own terms, by task type.
+"""Gold answers read off records, and the JSON form of gold and prediction values.
 
-Used for external predictions files, and for entity tasks in runs: an entity prompt's output
-is scored against the annotated mentions of the record (its text and gold spans), not against
-the prompt's rendered target, so a target that cannot list a mention faithfully (a span holding
-the list separator) costs nothing.
+An entity prompt's output is scored against the annotated mentions of the record (its text and
+gold spans), not against the prompt's rendered target, so a target that cannot list a mention
+faithfully (a span holding the list separator) costs nothing. Which reader a task type uses is
+declared in ``bioeval.task_types``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from bioeval.metrics.types import AnnotatedText, Span
-from bioeval.tasks.core.schemas import (
-    EntailRecord,
-    KBRecord,
-    PairsRecord,
-    QARecord,
-    Record,
-    TaskType,
-    TextRecord,
-)
-
-ENTITY_KINDS = frozenset({"entity_list", "typed_entities", "tagged_entities", "spans", "token_labels"})
+from bioeval.tasks.core.schemas import EntailRecord, KBRecord, PairsRecord, QARecord, Record, TextRecord
 
 
 def single_label(record: Record) -> str:
@@ -54,17 +44,6 @@ def annotated_text(record: Record) -> AnnotatedText:
         Span(start, end, entity.type) for entity in record.entities for start, end in entity.offsets
     )
     return AnnotatedText(record.text, spans)
-
-
-GOLD: Mapping[TaskType, Callable[[Record], Any]] = {
-    TaskType.QA: single_label,
-    TaskType.NLI: single_label,
-    TaskType.RE: single_label,
-    TaskType.STS: score_value,
-    TaskType.DC: label_set,
-    TaskType.NER: annotated_text,
-    TaskType.PICO: annotated_text,
-}
 
 
 def to_json(value: Any) -> Any:

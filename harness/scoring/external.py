@@ -3,43 +3,34 @@
 ``bioeval score --task VIEW --predictions FILE.jsonl``: one ``{"id", "prediction"}`` per line.
 The gold comes from the records themselves (not from a prompt), in the label codes of the
 dataset: a label (QA, NLI, RE), a number (STS), a set of labels (document classification), or
-the source text with its gold spans (NER, PICO). What a prediction may look like follows from
-the task type; for NER and PICO several shapes are accepted and the first line decides which.
+the source text with its gold spans (NER, PICO). Which prediction shapes a task type accepts is
+declared in ``bioeval.task_types``; for NER and PICO several are, and the first line decides.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from bioeval.errors import DataFileError
-from bioeval.gold import GOLD
 from bioeval.metrics import scoring
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.predictions_file import read_predictions_file
+from bioeval.metrics.registry import METRICS
 from bioeval.metrics.types import Score
-from bioeval.tasks.core.schemas import Record, TaskType
+from bioeval.task_types import task_type
+from bioeval.tasks.core.schemas import Record
 from bioeval.tasks.core.spec import View
-
-KINDS: Mapping[TaskType, tuple[str, ...]] = {
-    TaskType.QA: ("label",),
-    TaskType.NLI: ("label",),
-    TaskType.RE: ("label",),
-    TaskType.STS: ("number",),
-    TaskType.DC: ("label_list",),
-    TaskType.NER: ("spans", "typed_entities", "entity_list"),
-    TaskType.PICO: ("spans", "token_labels", "typed_entities"),
-}
-"""Prediction shapes accepted per task type, tried in this order on the first line."""
 
 
 def detect_kind(path: Path, view: View) -> str:
     """The first accepted shape that reads the file's first prediction."""
-    kinds = KINDS[view.task]
+    kinds = task_type(view.task).prediction_shapes
     if len(kinds) == 1:
         return kinds[0]
     first = None
+    number = None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
             try:
@@ -65,15 +56,8 @@ def score_predictions(
     external = read_predictions_file(
         path, ids=[r.id for r in records], kind=kind, choices=view.labels or (), allow_missing=allow_missing
     )
-    references = [GOLD[view.task](record) for record in records]
-    options = {"negative": view.negative_label, "labels": list(view.labels or ())}
-    if view.task is TaskType.PICO:
-        options = {"labels": list(view.labels or ())}
-    usable = [m for m in view.metrics if kind in _metric_kinds(m)]
+    gold = task_type(view.task).gold
+    references = [gold(record) for record in records]
+    options = view.metric_options().to_json()
+    usable = [m for m in view.metrics if kind in METRICS[m].output_kinds]
     return kind, [scoring.score(m, external.predictions, references, options=options) for m in usable]
-
-
-def _metric_kinds(name: str) -> tuple[str, ...]:
-    from bioeval.metrics.registry import METRICS
-
-    return METRICS[name].output_kinds

@@ -13,7 +13,7 @@ Problems found, by kind (``PROBLEM_KINDS``):
   different number of mentions than the record has (a mention containing the format's
   separator), so the run's gold differs from the annotation on those examples.
 
-The gold-leak check is in ``bioeval.prompt_leak``.
+The gold-leak check is in ``bioeval.prompting.leak``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from bioeval.errors import BioevalError
-from bioeval.prompt_leak import gold_fields, input_changes_with_gold, input_may_read
-from bioeval.prompting import check_fields, example_fields, render_fields, target_format
+from bioeval.prompting.leak import gold_fields, input_changes_with_gold, input_may_read
+from bioeval.prompting.select import check_fields, example_fields, render_fields, target_format
 from bioeval.prompts import library
 from bioeval.prompts.render import TemplateError
 from bioeval.prompts.template import Prompt
@@ -329,7 +329,7 @@ def check_views(
     limit: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[ViewReport]:
-    from bioeval.prompting import candidate_prompts
+    from bioeval.prompting.select import candidate_prompts
     from bioeval.tasks.core.loading import has_split, load_split
 
     reports = []

@@ -17,8 +17,8 @@ from typing import Any
 from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.registry import METRICS, from_promptsource
-from bioeval.models import ModelSpec, resolve_model
-from bioeval.prompting import (
+from bioeval.config.models import ModelSpec, resolve_model
+from bioeval.prompting.select import (
     TemplateError,
     prompts_for_view,
     render_example,
@@ -26,8 +26,10 @@ from bioeval.prompting import (
     targets_by_label,
 )
 from bioeval.prompts.template import Prompt
-from bioeval.results import safe_name
-from bioeval.suites import all_suites
+from bioeval.io import safe_name
+from bioeval.metrics.types import MetricOptions
+from bioeval.rundir.records import BaselineInfo, PromptInfo
+from bioeval.config.suites import all_suites, suites_asked
 from bioeval.tasks.core.loading import (
     has_split,
     load_split,
@@ -38,6 +40,7 @@ from bioeval.tasks.core.loading import (
 from bioeval.tasks.core.registry import views_named
 from bioeval.tasks.core.schemas import Example
 from bioeval.tasks.core.spec import DatasetSpec, View
+from bioeval.tasks.core.validate import record_labels
 
 
 @dataclass(frozen=True)
@@ -56,18 +59,28 @@ class PromptTask:
     spec: DatasetSpec
     view: View
     prompt: Prompt
-    metrics: tuple[str, ...]
-    output_kind: str  # parser name: "label", "number", "entity_list" ...
-    metric_options: dict[str, Any]  # the view's label options, in the prompt's wording
-    vocabulary: tuple[str, ...]  # what a parser matches outputs against when there are no choices
+    info: PromptInfo  # how its outputs are read and scored (recorded in run.json)
     examples: tuple[RenderedExample, ...]
-    majority_answer: str
-    majority_source: str  # the split the baseline's answer was counted on, and how
+    baseline: BaselineInfo  # the majority baseline's answer and where it was counted
 
     @property
     def key(self) -> str:
-        """The lm-eval task name: unique per (view, prompt)."""
+        """A name unique per (view, prompt): the engine's task name."""
         return f"bioeval.{self.view.name}.{safe_name(self.prompt.name)}"
+
+    @property
+    def unit_key(self) -> str:
+        """``<task>/<prompt>``: the key of run.json's ``prompts`` and ``majority_baseline``."""
+        return f"{self.view.name}/{self.prompt.name}"
+
+    @property
+    def output_kind(self) -> str:
+        return self.info.output
+
+    @property
+    def context(self) -> str:
+        """How error messages name this prompt."""
+        return f"prompt {self.prompt.name!r} ({self.prompt.source})"
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class RunPlan:
     data_dir: Path
     data_files: tuple[Path, ...]
     skipped: tuple[str, ...] = ()  # tasks left out because their files are absent
+    suites: tuple[str, ...] = ()  # suites the run stands for (named, or all of whose tasks it plans)
 
 
 def expand_task_names(names: Sequence[str]) -> list[str]:
@@ -135,18 +149,20 @@ def metrics_for(prompt: Prompt, view: View, kind: str) -> tuple[str, ...]:
     return usable
 
 
-def label_options(prompt: Prompt, view: View, examples: Sequence[Example], kind: str) -> dict[str, Any]:
-    """The view's label set and negative class, translated into the labels the prompt renders.
-
-    A GAD yes/no prompt renders the negative class "0" as "no": micro-F1 must leave out "no".
-    """
+def metric_options(
+    prompt: Prompt, view: View, kind: str, train: Sequence[RenderedExample], full: Sequence[Example]
+) -> MetricOptions:
+    """The view's label options; for a classification prompt, in the labels it renders."""
     if kind != "label" or not view.labels:
-        return {"negative": view.negative_label, "labels": list(view.labels or ())}
-    rendered = targets_by_label(prompt, view, examples)
-    return {
-        "negative": rendered.get(view.negative_label) if view.negative_label else None,
-        "labels": [rendered[label] for label in view.labels if label in rendered],
-    }
+        return view.metric_options()
+    wording: dict[str, str] = {}
+    for rendered in train:
+        labels = record_labels(rendered.example.record)
+        if len(labels) == 1 and rendered.target is not None:
+            wording.setdefault(labels[0], rendered.target)
+    if any(label not in wording for label in view.labels):  # a class absent from training
+        wording = {**targets_by_label(prompt, view, full), **wording}
+    return view.metric_options(wording)
 
 
 def render_all(prompt: Prompt, view: View, examples: Sequence[Example]) -> list[RenderedExample]:
@@ -161,17 +177,13 @@ def render_all(prompt: Prompt, view: View, examples: Sequence[Example]) -> list[
     return out
 
 
-def majority_answer(
-    prompt: Prompt, view: View, examples: Sequence[Example], source: str
-) -> tuple[str, str]:
-    """The most frequent rendered target of ``examples``; ties go to the one sorting first."""
-    targets = Counter(
-        r.target for r in render_all(prompt, view, examples) if r.target is not None
-    )
+def majority_answer(prompt: Prompt, view: View, train: Sequence[RenderedExample], source: str) -> BaselineInfo:
+    """The most frequent rendered target of ``train``; ties go to the one sorting first."""
+    targets = Counter(r.target for r in train if r.target is not None)
     if not targets:
         raise BioevalError(f"prompt {prompt.name!r} renders no target on {view.name} {source}")
     best = max(targets.values())
-    return min(target for target, count in targets.items() if count == best), source
+    return BaselineInfo(min(target for target, count in targets.items() if count == best), source)
 
 
 def baseline_examples(
@@ -244,24 +256,36 @@ def build_plan(
             files.extend(split_files(spec, view, view.train_split, data_dir).values())
         train, source = baseline_examples(spec, view, full, data_dir)
         for prompt in chosen_prompts[view.name]:
-            kind = output_kind(prompt, view)
-            answer, source = majority_answer(prompt, view, train, source)
-            tasks.append(
-                PromptTask(
-                    spec=spec,
-                    view=view,
-                    prompt=prompt,
-                    metrics=metrics_for(prompt, view, kind),
-                    output_kind=kind,
-                    metric_options=label_options(prompt, view, [*train, *full], kind),
-                    vocabulary=tuple(view.labels or ()),
-                    examples=tuple(render_all(prompt, view, examples)),
-                    majority_answer=answer,
-                    majority_source=source,
-                )
-            )
+            tasks.append(prompt_task(spec, view, prompt, examples, full, train, source))
     unique_files = tuple(dict.fromkeys(file for path in files for file in _files_under(path)))
+    planned = [view.name for _, view in views]
     return RunPlan(
         models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files,
-        skipped=tuple(skipped),
+        skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]),
+    )
+
+
+def prompt_task(
+    spec: DatasetSpec,
+    view: View,
+    prompt: Prompt,
+    examples: Sequence[Example],
+    full: Sequence[Example],
+    train: Sequence[Example],
+    source: str,
+) -> PromptTask:
+    """One prompt on one view: rendered on the evaluated examples, its scoring recorded, the
+    baseline's answer counted on the training split (each rendered once)."""
+    kind = output_kind(prompt, view)
+    rendered_train = render_all(prompt, view, train)
+    info = PromptInfo(
+        id=prompt.id, family=prompt.family, version=prompt.version, sha256=prompt.sha256,
+        source=prompt.source, metrics=metrics_for(prompt, view, kind), output=kind,
+        metric_options=metric_options(prompt, view, kind, rendered_train, full),
+        vocabulary=tuple(view.labels or ()),
+    )
+    return PromptTask(
+        spec=spec, view=view, prompt=prompt, info=info,
+        examples=tuple(render_all(prompt, view, examples)),
+        baseline=majority_answer(prompt, view, rendered_train, source),
     )

@@ -14,7 +14,9 @@ from typing import Any
 import yaml
 from bioeval.errors import BioevalError, DataFileError, UnknownNameError
 
-BACKENDS = ("hf", "vllm", "openai-chat", "openai-completions", "majority")
+BASELINE = "majority"
+"""The majority-class baseline: its alias and its backend's name."""
+BACKENDS = ("hf", "vllm", "openai-chat", "openai-completions", BASELINE)
 KINDS = ("causal", "seq2seq")
 _FIELDS = {
     "backend", "pretrained", "kind", "gguf", "chat", "params", "study", "notes", "base_url",

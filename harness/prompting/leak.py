@@ -12,29 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bioeval.prompting import render_fields
+from bioeval.prompting.select import render_fields
 from bioeval.prompts.render import SEPARATOR, TemplateError
 from bioeval.prompts.template import Prompt
-from bioeval.tasks.core.schemas import Schema, TaskType
+from bioeval.task_types import KB_ANNOTATIONS, task_type
 from bioeval.tasks.core.spec import View
 
-_KB_ANNOTATIONS = ("entities", "relations", "events", "coreferences")
-GOLD_FIELDS: Mapping[Schema, tuple[str, ...]] = {
-    Schema.TEXT: ("labels",),
-    Schema.PAIRS: ("label",),
-    Schema.ENTAIL: ("label",),
-    Schema.QA: ("answer",),
-    Schema.T2T: ("text_2",),
-    Schema.KB: _KB_ANNOTATIONS,
-}
-"""Record fields that hold the answer; KB relation views override below (entities are input)."""
-GOLD_FIELDS_BY_TASK: Mapping[tuple[Schema, TaskType], tuple[str, ...]] = {
-    (Schema.KB, TaskType.RE): ("relations", "events"),
-}
-
-
 def gold_fields(view: View) -> tuple[str, ...]:
-    return GOLD_FIELDS_BY_TASK.get((view.schema, view.task), GOLD_FIELDS[view.schema])
+    return task_type(view.task).answer_fields(view.schema)
 
 
 def counterfactual(name: str, value: Any, fields: Mapping[str, Any]) -> Any:
@@ -49,7 +34,7 @@ def counterfactual(name: str, value: Any, fields: Mapping[str, Any]) -> Any:
         if len(value) == 1 and len(labels) > 1:
             return [_other_label(value[0], labels)]
         return [] if value else labels[:1] or ["other"]
-    if name in _KB_ANNOTATIONS:
+    if name in KB_ANNOTATIONS:
         return [] if value else _dummy_annotation(name, labels)
     return value
 

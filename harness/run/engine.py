@@ -4,6 +4,9 @@ bioeval renders the prompts itself (sandboxed, seeded) and hands lm-eval documen
 the rendered input, target and answer choices. lm-eval then does what it is good at: batching,
 ranking answer choices by log-likelihood, greedy generation, chat templates, and the model
 backends. Its per-sample log is read back into one raw output per example.
+
+This is the only module that speaks lm-eval's vocabulary (``multiple_choice``,
+``generate_until``, its documents and task configs); the rest of bioeval uses ``Mode``.
 """
 
 from __future__ import annotations
@@ -11,23 +14,15 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from bioeval.metrics.parsers import PARSERS
-from bioeval.plan import PromptTask
+from bioeval.rundir.records import Mode
+from bioeval.run.plan import PromptTask
+from bioeval.scoring.predict import RawOutput
 
-MULTIPLE_CHOICE = "multiple_choice"
-GENERATE = "generate_until"
-
-
-@dataclass(frozen=True)
-class RawOutput:
-    """What the model produced for one example."""
-
-    text: str | None  # generated text, or the top-ranked answer choice
-    choice_logliks: tuple[float, ...] | None = None
-    error: str | None = None
+OUTPUT_TYPE: Mapping[Mode, str] = {Mode.RANK: "multiple_choice", Mode.GENERATE: "generate_until"}
+"""lm-eval's name for each mode."""
 
 
 def documents(task: PromptTask) -> list[dict[str, Any]]:
@@ -50,7 +45,7 @@ def documents(task: PromptTask) -> list[dict[str, Any]]:
     return docs
 
 
-def task_config(task: PromptTask, mode: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
+def task_config(task: PromptTask, mode: Mode, docs: list[dict[str, Any]]) -> dict[str, Any]:
     """An lm-eval task config whose dataset is ``docs``."""
 
     def load_docs(**_: Any) -> Any:
@@ -64,10 +59,10 @@ def task_config(task: PromptTask, mode: str, docs: list[dict[str, Any]]) -> dict
         "test_split": "test",
         "doc_to_text": "input",
         "target_delimiter": " ",
-        "output_type": mode,
+        "output_type": OUTPUT_TYPE[mode],
         "metadata": {"version": task.prompt.version},
     }
-    if mode == MULTIPLE_CHOICE:
+    if mode is Mode.RANK:
         config.update(
             doc_to_choice="choices",
             doc_to_target="gold_index",
@@ -111,7 +106,7 @@ def _no_git_hash() -> None:
     return None
 
 
-def evaluate(lm: Any, task: PromptTask, mode: str, chat: bool) -> dict[str, RawOutput]:
+def evaluate(lm: Any, task: PromptTask, mode: Mode, chat: bool) -> dict[str, RawOutput]:
     """Run one prompt task through lm-eval; returns {example id: RawOutput}."""
     from lm_eval import simple_evaluate
 
@@ -132,9 +127,9 @@ def evaluate(lm: Any, task: PromptTask, mode: str, chat: bool) -> dict[str, RawO
     return {sample["doc"]["id"]: _raw_output(sample, mode) for sample in samples}
 
 
-def _raw_output(sample: Mapping[str, Any], mode: str) -> RawOutput:
+def _raw_output(sample: Mapping[str, Any], mode: Mode) -> RawOutput:
     responses = sample.get("filtered_resps") or sample.get("resps") or []
-    if mode == MULTIPLE_CHOICE:
+    if mode is Mode.RANK:
         logliks = tuple(float(_first(r)) for r in responses)
         choices = sample["doc"]["choices"]
         if not logliks or len(logliks) != len(choices) or any(math.isnan(x) for x in logliks):

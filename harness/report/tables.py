@@ -19,10 +19,10 @@ from pathlib import Path
 
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.aggregate import blue_score, blurb_score
-from bioeval.report_data import ReportData, ScoreRow, delta_to_baseline
-from bioeval.report_references import ReferenceRow
-from bioeval.suites import Suite, all_suites
-from bioeval.summary import AGGREGATES, aggregate
+from bioeval.report.data import ReportData, ReportRow, delta_to_baseline
+from bioeval.report.references import ReferenceRow
+from bioeval.config.suites import Suite, all_suites
+from bioeval.metrics.aggregate import AGGREGATES, over_prompts
 
 MODEL, BASELINE, REFERENCE = "model", "baseline", "reference"
 
@@ -201,7 +201,7 @@ def _columns(
 
 
 def _model_row(
-    rows: Sequence[ScoreRow], model: str, columns: Sequence[LeaderboardColumn], statistic: str
+    rows: Sequence[ReportRow], model: str, columns: Sequence[LeaderboardColumn], statistic: str
 ) -> LeaderboardRow:
     cells = []
     for column in columns:
@@ -211,9 +211,9 @@ def _model_row(
     return LeaderboardRow(model, BASELINE if is_baseline else MODEL, tuple(cells), ())
 
 
-def _aggregate_cell(group: Sequence[ScoreRow], statistic: str) -> LeaderboardCell:
+def _aggregate_cell(group: Sequence[ReportRow], statistic: str) -> LeaderboardCell:
     values = [r.value for r in group if r.value is not None]
-    summary = aggregate(values)
+    summary = over_prompts(values)
     over = Aggregates(
         mean=summary["mean"], median=summary["median"], best=summary["best"],
         worst=summary["worst"], std=summary["std"],
@@ -271,7 +271,7 @@ def _benchmark_notes(rows: Sequence[LeaderboardRow], suites: Sequence[Suite]) ->
 def build_prompt_tables(data: ReportData, metric: str | None = None) -> tuple[PromptTable, ...]:
     check_metric(data, metric)
     models = models_in_order(data)
-    groups: dict[tuple[str, str], list[ScoreRow]] = {}
+    groups: dict[tuple[str, str], list[ReportRow]] = {}
     for row in data.rows:
         if metric is None or row.metric == metric:
             groups.setdefault((row.task, row.metric), []).append(row)
@@ -279,7 +279,7 @@ def build_prompt_tables(data: ReportData, metric: str | None = None) -> tuple[Pr
     position = {task: index for index, task in enumerate(data.tasks)}
     for (task, name), group in sorted(groups.items(), key=lambda item: position[item[0][0]]):
         present = [m for m in models if any(r.model == m for r in group)]
-        by_prompt: dict[tuple[str, str], dict[str, ScoreRow]] = {}
+        by_prompt: dict[tuple[str, str], dict[str, ReportRow]] = {}
         for row in group:
             by_prompt.setdefault(row.prompt_key, {})[row.model] = row
         rows = tuple(
@@ -295,7 +295,7 @@ def build_prompt_tables(data: ReportData, metric: str | None = None) -> tuple[Pr
     return tuple(tables)
 
 
-def _prompt_cell(row: ScoreRow | None) -> PromptCell | None:
+def _prompt_cell(row: ReportRow | None) -> PromptCell | None:
     if row is None:
         return None
     versus = row.vs_baseline

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from collections.abc import Iterable
 
 import yaml
 from bioeval.errors import DataFileError
@@ -47,4 +48,13 @@ def _suite(name: str, entry: Any, origin: str) -> Suite:
         reference=str(entry.get("reference", "")),
         tasks=tuple(str(t) for t in entry["tasks"]),
         groups=tuple((str(g), tuple(str(t) for t in ts)) for g, ts in groups.items()),
+    )
+
+
+def suites_asked(names: Iterable[str], planned: Iterable[str]) -> tuple[str, ...]:
+    """The suites a run stands for: named in its ``--tasks``, or all of whose tasks it planned."""
+    asked, tasks = set(names), set(planned)
+    return tuple(
+        name for name, suite in all_suites().items()
+        if name in asked or (tasks and set(suite.tasks) <= tasks)
     )

@@ -20,28 +20,12 @@ from bioeval.tasks.core.schemas import (
     RECORD_TYPES,
     Example,
     Schema,
-    TaskType,
     template_fields,
 )
+from bioeval.task_types import task_type
 from bioeval.tasks.core.spec import View
 
 VIEW_VARIABLES = ("dataset", "label_set", "label_text")
-
-_FAMILY_FORMATS: Mapping[TaskType, Mapping[str, str]] = {
-    TaskType.NER: {"bigbio": "entity_list", "imported": "entity_list",
-                   "unified": "typed_entities", "instruction": "tagged_entities"},
-    TaskType.PICO: {"bigbio": "typed_entities", "imported": "typed_entities",
-                    "unified": "typed_entities", "instruction": "tagged_entities"},
-    TaskType.DC: {"bigbio": "label_list", "unified": "label_list", "instruction": "label_list"},
-}
-TARGET_FORMATS: Mapping[tuple[str, TaskType], str] = {
-    (family, task): kind for task, kinds in _FAMILY_FORMATS.items() for family, kind in kinds.items()
-}
-"""Target formats fixed by family and task (see prompts/README.md): NER mentions joined by "; "
-(bigbio), "Type: a...b" lines (unified; also every PICO prompt but the instruction family's),
-"[a <Type>]" items (instruction); multi-label DC labels joined by ", ". Every other target's
-format follows from the prompt's metrics (``metrics.registry.OUTPUT_KIND``)."""
-
 
 def schema_fields(schema: Schema) -> set[str]:
     names = {f.name for f in dataclasses.fields(RECORD_TYPES[schema])}
@@ -97,7 +81,7 @@ def target_format(prompt: Prompt, view: View) -> str | None:
     """
     from bioeval.metrics.registry import OUTPUT_KIND, from_promptsource
 
-    fixed = TARGET_FORMATS.get((prompt.family, view.task))
+    fixed = task_type(view.task).family_formats.get(prompt.family)
     if fixed is not None:
         return fixed
     kinds = set()

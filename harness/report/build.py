@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.report_data import ReportData, load_runs
-from bioeval.report_html import to_html
-from bioeval.report_references import ReferenceRow, load_references, packaged_references
-from bioeval.report_tables import Report, build_leaderboard, build_prompt_tables
-from bioeval.report_text import to_csv, to_json, to_latex, to_markdown
-from bioeval.results import RUN_FILE, SAMPLES_DIR, SCORES_FILE, atomic_write_text
+from bioeval.report.data import ReportData, load_runs
+from bioeval.report.html import to_html
+from bioeval.report.references import ReferenceRow, load_references, packaged_references
+from bioeval.report.tables import Report, build_leaderboard, build_prompt_tables
+from bioeval.report.text import to_csv, to_json, to_latex, to_markdown
+from bioeval.io import atomic_write_text
+from bioeval.rundir.layout import RUN_FILE, SAMPLES_DIR, SCORES_FILE
 
 FORMATS: dict[str, Callable[[Report], str]] = {
     "md": to_markdown,
@@ -86,7 +87,7 @@ def _references(path: Path | None) -> tuple[ReferenceRow, ...]:
 
 
 def _with_plots(report: Report, options: ReportOptions) -> Report:
-    from bioeval.report_plots import write_plots
+    from bioeval.report.plots import write_plots
 
     rows = [r for r in report.data.rows if options.metric is None or r.metric == options.metric]
     if options.plots_dir is not None:

@@ -1,0 +1,37 @@
+"""Re-scoring a run folder from its saved samples, with the current parsers and metrics.
+
+No model and no data files are needed: ``run.json`` records, per prompt, the output kind, the
+metrics and their options; every sample keeps the rendered target and the raw output. The new
+scores go to a new file ``rescored-<time>.jsonl`` beside ``scores.jsonl``, which is left as it
+was.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bioeval.errors import DataFileError
+from bioeval.io import atomic_write_text, jsonl
+from bioeval.rundir.layout import RUN_FILE
+from bioeval.rundir.reader import read_run_record, read_sample_rows, read_score_rows
+from bioeval.rundir.records import ScoreRow
+from bioeval.scoring.predict import Outcome, score_outcomes
+
+
+def rescore_run(run_dir: Path) -> tuple[list[ScoreRow], Path]:
+    """Score every saved (model, task, prompt) again; returns the rows and the file written."""
+    record = read_run_record(run_dir)
+    units = list(dict.fromkeys(row.unit for row in read_score_rows(run_dir)))
+    rows: list[ScoreRow] = []
+    for unit in units:
+        info = record.prompts.get(f"{unit.task}/{unit.prompt}")
+        if info is None:
+            raise DataFileError(run_dir / RUN_FILE, f"no entry for prompt {unit.task}/{unit.prompt} under 'prompts'")
+        outcomes = [Outcome.of_sample(row) for row in read_sample_rows(run_dir, unit)]
+        scored = score_outcomes(info, unit.mode, outcomes, f"prompt {unit.prompt!r} of {unit.task}")
+        rows.extend(ScoreRow.of(unit, score) for score in scored.scores)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    out = run_dir / f"rescored-{stamp}.jsonl"
+    atomic_write_text(out, jsonl(row.to_json() for row in rows))
+    return rows, out
