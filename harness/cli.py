@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from bioeval import __version__
 from bioeval.errors import EXIT_USER_ERROR, BioevalError
 
-COMMANDS = ("run", "list", "score", "report", "data", "prompts", "export")
+COMMANDS = ("run", "list", "score", "report", "data", "prompts")
+"""Each names a module ``bioeval.commands.<name>`` with a ``register(subparsers)``."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,19 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bioeval {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module = _command_module(name)
-        if module is not None:
-            module.register(subparsers)
+        importlib.import_module(f"bioeval.commands.{name}").register(subparsers)
     return parser
-
-
-def _command_module(name: str):  # noqa: ANN202 - a module
-    try:
-        return importlib.import_module(f"bioeval.commands.{name}")
-    except ModuleNotFoundError as error:
-        if error.name == f"bioeval.commands.{name}":
-            return None  # command not written yet
-        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:

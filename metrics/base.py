@@ -33,7 +33,6 @@ class Tally:
 TallyFn = Callable[[Sequence[Any], Sequence[Any], Options], Tally]
 ValueFn = Callable[[np.ndarray], np.ndarray]
 SummaryFn = Callable[[np.ndarray], dict[str, Any]]
-MajorityFn = Callable[[Sequence[Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,6 @@ class MetricSpec:
     tally: TallyFn
     value: ValueFn
     output_kinds: tuple[str, ...]  # parsers whose predictions it reads; the first is the default
-    majority: MajorityFn  # training references -> the majority baseline's prediction
     description: str
     higher_is_better: bool = True
     value_range: tuple[float, float] = (0.0, 1.0)

@@ -26,7 +26,6 @@ unparsed prediction is ``None``.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
@@ -180,25 +179,6 @@ def example_f1_summary(totals: np.ndarray) -> dict[str, Any]:
         "recall": _maybe(safe_divide(totals[1], totals[3])),
         "mean_example_f1": _maybe(safe_divide(totals[2], totals[3])),
     }
-
-
-# ---------------------------------------------------------------- majority predictions
-
-
-def majority_label(references: Sequence[Any]) -> Any:
-    """The most frequent label; ties go to the first in sorted order."""
-    counts = Counter(_label_key(r) for r in references if r is not None)
-    if not counts:
-        raise ValueError("no references to take a majority label from")
-    return min(counts, key=lambda label: (-counts[label], str(label)))
-
-
-def majority_label_set(references: Sequence[Any]) -> frozenset[Any]:
-    """The most frequent label set (often the empty set); ties go to the smallest, then sorted."""
-    counts = Counter(frozenset(_label_set(r)) for r in references if r is not None)
-    if not counts:
-        raise ValueError("no references to take a majority label set from")
-    return min(counts, key=lambda s: (-counts[s], len(s), sorted(map(str, s))))
 
 
 # ---------------------------------------------------------------- helpers

@@ -58,14 +58,6 @@ def pearson(predictions: Sequence[float | None], references: Sequence[float]) ->
     return None if math.isnan(value) else value
 
 
-def majority_number(references: Sequence[Any]) -> float:
-    """The baseline's constant prediction: the mean training score (r is then undefined)."""
-    values = [float(r) for r in references if r is not None]
-    if not values:
-        raise ValueError("no references to take a mean score from")
-    return math.fsum(values) / len(values)
-
-
 def _is_number(value: Any) -> bool:
     if value is None or isinstance(value, bool):
         return False

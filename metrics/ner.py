@@ -245,11 +245,6 @@ def _joined_text(mentions: list[Mention]) -> str:
     return " ".join(m.text or "" for m in mentions)
 
 
-def no_entities(references: Sequence[Any]) -> tuple[()]:
-    """The majority baseline of NER: every token is outside an entity, so no mention."""
-    return ()
-
-
 def _maybe(value: Any) -> float | None:
     number = float(value)
     return None if np.isnan(number) else number

@@ -150,8 +150,3 @@ def _bag_counts(predicted: list[Any], gold: list[Any]) -> ClassCounts:
 
 def _is_label_sequence(value: Any) -> bool:
     return isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value)
-
-
-def all_outside(references: Sequence[Any]) -> tuple[()]:
-    """The majority baseline of PICO: no token belongs to a PICO element."""
-    return ()

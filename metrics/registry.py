@@ -3,7 +3,7 @@
 ``METRICS[name]`` is a :class:`MetricSpec`: callable as ``metric(name)(predictions, references,
 options)`` on prediction values, and carrying what the rest of bioeval needs: the output kinds
 (parser names) its predictions come from, whether higher is better, its range, the options it
-reads, what an unparsed prediction counts as, and the majority baseline's prediction.
+reads, and what an unparsed prediction counts as.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ _SPECS = (
         tally=cls.accuracy_tally,
         value=cls.accuracy_value,
         output_kinds=("label",),
-        majority=cls.majority_label,
         description="fraction of exact matches",
     ),
     MetricSpec(
@@ -29,7 +28,6 @@ _SPECS = (
         tally=correlation.pearson_tally,
         value=correlation.pearson_value,
         output_kinds=("number",),
-        majority=correlation.majority_number,
         description="Pearson's r of the numbers read from the outputs with the gold scores",
         value_range=(-1.0, 1.0),
         unparsed="left out of the correlation",
@@ -40,7 +38,6 @@ _SPECS = (
         tally=cls.micro_f1_tally,
         value=cls.micro_f1_value,
         output_kinds=("label", "label_list"),
-        majority=cls.majority_label,
         description="micro-F1 over the positive classes, the negative class left out (RE)",
         options=frozenset({"negative", "labels"}),
         summary=cls.micro_f1_summary,
@@ -50,7 +47,6 @@ _SPECS = (
         tally=cls.macro_f1_tally,
         value=cls.macro_f1_value,
         output_kinds=("label", "label_list"),
-        majority=cls.majority_label,
         description="unweighted mean of per-class F1",
         options=frozenset({"negative", "labels"}),
         summary=cls.per_class_summary,
@@ -60,7 +56,6 @@ _SPECS = (
         tally=cls.example_f1_tally,
         value=cls.example_f1_value,
         output_kinds=("label_list",),
-        majority=cls.majority_label_set,
         description="example-based F1 of multi-label sets (HoC, BLUE's eval_hoc)",
         summary=cls.example_f1_summary,
     ),
@@ -69,7 +64,6 @@ _SPECS = (
         tally=ner.strict_tally,
         value=ner.entity_value,
         output_kinds=_ENTITY_KINDS,
-        majority=ner.no_entities,
         description="entity-level micro F1, exact span and type (or normalized string and type)",
         options=frozenset({"align"}),
         unparsed="scored as predicting no entity",
@@ -80,7 +74,6 @@ _SPECS = (
         tally=ner.relaxed_tally,
         value=ner.entity_value,
         output_kinds=_ENTITY_KINDS,
-        majority=ner.no_entities,
         description="entity-level micro F1, any overlap with the same type",
         unparsed="scored as predicting no entity",
         summary=ner.entity_summary,
@@ -90,7 +83,6 @@ _SPECS = (
         tally=ner.rouge1_tally,
         value=ner.rouge1_value,
         output_kinds=("entity_list", "typed_entities", "tagged_entities"),
-        majority=ner.no_entities,
         description="mean ROUGE-1 F of predicted versus gold entity lists (BigBIO zero-shot NER)",
         options=frozenset({"use_stemmer"}),
         unparsed="scored as an empty list",
@@ -100,7 +92,6 @@ _SPECS = (
         tally=pico.token_f1_tally,
         value=pico.token_f1_value,
         output_kinds=("typed_entities", "tagged_entities", "spans", "token_labels"),
-        majority=pico.all_outside,
         description="word-level macro F1 over the PICO classes, O excluded (BLURB EBM-PICO)",
         options=frozenset({"labels", "outside"}),
         unparsed="scored as all tokens outside",

@@ -154,26 +154,6 @@ def prediction_values(predictions: Sequence[Prediction | Any]) -> tuple[list[Any
     return values, n_unparsed
 
 
-def majority_prediction(metric: str | MetricSpec, train_references: Sequence[Any]) -> Any:
-    """What the majority-class baseline predicts for every example, for this metric."""
-    return _spec(metric).majority(train_references)
-
-
-def baseline_score(
-    metric: str | MetricSpec,
-    train_references: Sequence[Any],
-    references: Sequence[Any],
-    *,
-    options: Options | None = None,
-    n_boot: int = 1000,
-    seed: int = 0,
-) -> Score:
-    """The majority-class baseline's score: its one prediction, for every example."""
-    answer = majority_prediction(metric, train_references)
-    predictions = [Prediction(value=answer, raw="<majority>") for _ in references]
-    return score(metric, predictions, references, options=options, n_boot=n_boot, seed=seed)
-
-
 # ---------------------------------------------------------------- paired tests
 
 

@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError

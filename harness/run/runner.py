@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model
@@ -19,7 +19,7 @@ from bioeval.run.engine import evaluate, quiet_libraries
 from bioeval.run.plan import PromptTask, RunPlan
 from bioeval.run.record import RunOptions, now, run_record
 from bioeval.scoring.gold import annotated_text
-from bioeval.scoring.predict import ScoredUnit, compare_with_baseline, outcome_of, score_outcomes
+from bioeval.scoring.predict import RawOutput, ScoredUnit, compare_with_baseline, outcome_of, score_outcomes
 from bioeval.task_types import task_type
 from bioeval.tasks.core.schemas import KBRecord
 
@@ -37,6 +37,19 @@ def models_to_run(plan: RunPlan) -> list[ModelSpec]:
     """The majority baseline first (it takes seconds), so every model is compared with it."""
     baselines = [m for m in plan.models if m.backend == BASELINE] or [model_aliases()[BASELINE]]
     return baselines[:1] + [m for m in plan.models if m not in baselines[:1]]
+
+
+def score_unit(task: PromptTask, outputs: Mapping[str, RawOutput], mode: Mode) -> ScoredUnit:
+    """Every example of a prompt task with the engine's output for it, scored."""
+    on_annotation = task_type(task.view.task).scored_on_annotation
+    outcomes = [
+        outcome_of(
+            r.example.id, (r.input, r.target, r.choices, r.error), outputs.get(r.example.id),
+            annotated_text(r.example.record) if on_annotation and isinstance(r.example.record, KBRecord) else None,
+        )
+        for r in task.examples
+    ]
+    return score_outcomes(task.info, mode, outcomes, task.context)
 
 
 def _stderr(line: str) -> None:
@@ -75,17 +88,7 @@ class Runner:
         self.folder.write_run(self.record)
 
     def evaluate_unit(self, lm: object, model: ModelSpec, task: PromptTask, mode: Mode) -> None:
-        outputs = evaluate(lm, task, mode, chat=model.chat)
-        on_annotation = task_type(task.view.task).scored_on_annotation
-        outcomes = [
-            outcome_of(
-                r.example.id, (r.input, r.target, r.choices, r.error), outputs.get(r.example.id),
-                annotated_text(r.example.record)
-                if on_annotation and isinstance(r.example.record, KBRecord) else None,
-            )
-            for r in task.examples
-        ]
-        scored = score_outcomes(task.info, mode, outcomes, task.context)
+        scored = score_unit(task, evaluate(lm, task, mode, chat=model.chat), mode)
         self.folder.write_samples(model.name, task.view.name, task.prompt.name, scored.sample_rows())
         note, comparisons = "", None
         if model.backend == BASELINE:

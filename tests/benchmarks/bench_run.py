@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,8 +29,7 @@ def main() -> int:
     from bioeval.backends import LoadOptions, load_model
     from bioeval.run.engine import evaluate, quiet_libraries
     from bioeval.run.plan import build_plan
-    from bioeval.run.runner import choose_mode
-    from bioeval.scoring.predict import score_task
+    from bioeval.run.runner import choose_mode, score_unit
 
     quiet_libraries()
     plan = build_plan([args.model], args.tasks.split(","), None, Path(args.data_dir).resolve(), args.limit)
@@ -49,10 +47,10 @@ def main() -> int:
             mode = choose_mode(task, model, "auto")
             started = time.perf_counter()
             outputs = evaluate(lm, task, mode, chat=model.chat)
-            score_task(task, outputs, mode)
+            score_unit(task, outputs, mode)
             seconds = time.perf_counter() - started
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"{name:<12}{mode:<18}{batch_size:>6}{seconds:>10.1f}{len(task.examples) / seconds:>8.2f}{rss:>13.0f}")
+            print(f"{name:<12}{mode.value:<18}{batch_size:>6}{seconds:>10.1f}{len(task.examples) / seconds:>8.2f}{rss:>13.0f}")
         print(f"(model load {load_seconds:.1f}s at batch size {batch_size})")
         del lm
     return 0

@@ -10,7 +10,7 @@ from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.aggregate import blue_score, blurb_score
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.registry import METRICS, OUTPUT_KIND, from_promptsource, metric
-from bioeval.metrics.scoring import baseline_score, bootstrap_totals, compare, score
+from bioeval.metrics.scoring import bootstrap_totals, compare, score
 from bioeval.metrics.types import Prediction, Score
 from scipy.stats import binomtest
 
@@ -146,16 +146,6 @@ def test_compare_uses_the_same_classes_on_both_sides() -> None:
     result = compare("macro_f1", model, baseline, gold, n_boot=100)
     assert result.model == 1.0
     assert result.baseline == pytest.approx((2 * 2 / (4 + 2) + 0 + 0) / 3)
-
-
-def test_baseline_score_predicts_the_training_majority() -> None:
-    result = baseline_score("accuracy", ["no", "no", "yes"], ["no", "yes", "no", "no"], n_boot=0)
-    assert result.value == 0.75
-    ner = baseline_score("entity_f1", [[("Chemical", "x")]], [[("Chemical", "aspirin")]], n_boot=0)
-    assert ner.value == 0.0
-
-
-# ---------------------------------------------------------------- registry and averages
 
 
 def test_registry_entries_are_complete() -> None:

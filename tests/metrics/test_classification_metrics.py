@@ -126,20 +126,6 @@ def test_lengths_must_match() -> None:
             _value(name, ["a", "b"], ["a"])
 
 
-@pytest.mark.parametrize(
-    ("name", "train", "expected"),
-    [
-        ("accuracy", ["yes", "no", "yes", "maybe"], "yes"),
-        ("accuracy", ["b", "a", "a", "b"], "a"),  # a tie goes to the first in sorted order
-        ("micro_f1", ["false", "CPR:3", "false"], "false"),
-        ("example_f1", [frozenset(), {"a"}, frozenset(), {"a", "b"}], frozenset()),
-        ("example_f1", [{"a"}, {"a"}, frozenset()], frozenset({"a"})),
-    ],
-)
-def test_majority_prediction(name: str, train: list, expected: object) -> None:
-    assert metric(name).majority(train) == expected
-
-
 @pytest.mark.parametrize("name", ["micro_f1", "macro_f1"])
 def test_gold_labels_outside_the_labels_option_make_the_score_undefined(name: str) -> None:
     # e.g. answer letters scored against the view's label names: undefined, never a silent 0

@@ -212,11 +212,6 @@ def test_rouge1(predictions: list, references: list, expected: float) -> None:
     assert metric("rouge1")(predictions, references) == pytest.approx(expected)
 
 
-def test_majority_predicts_no_entity() -> None:
-    for name in ("entity_f1", "entity_f1_relaxed", "rouge1"):
-        assert metric(name).majority([[("Chemical", "aspirin")]]) == ()
-
-
 def test_types_are_compared_as_spelled_alike() -> None:
     gold = [[("cell_type", "T cells"), ("Chemical", "aspirin")]]
     predicted = [[("cell type", "T cells"), ("chemicals", "aspirin")]]
