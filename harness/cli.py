@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from bioeval import __version__
 from bioeval.errors import EXIT_USER_ERROR, BioevalError
+from bioeval.run.signals import Interrupted
 
 COMMANDS = ("run", "list", "score", "report", "data", "prompts")
 """Each names a module ``bioeval.commands.<name>`` with a ``register(subparsers)``."""
@@ -32,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv[1:] if argv and argv[0] == args.command else argv
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USER_ERROR
@@ -44,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bioeval: interrupted", file=sys.stderr)
         return 130
+    except Interrupted as stop:
+        print(f"bioeval: stopped by {stop}", file=sys.stderr)
+        return stop.exit_status
 
 
 if __name__ == "__main__":

@@ -19,11 +19,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "run",
         help="evaluate models on tasks under every prompt",
         description="Evaluate each model on each task under each of its prompts, beside the "
-        "majority-class baseline, and write a run folder (run.json, scores.jsonl, samples/).",
+        "majority-class baseline, and write a run folder (run.json, scores.jsonl, samples/). "
+        "`bioeval run --resume RUN_DIR` continues a run that was interrupted or crashed.",
     )
+    add_arguments(parser)
+    parser.add_argument("--resume", metavar="RUN_DIR",
+                        help="continue the run in RUN_DIR: finished prompts are kept as they are and "
+                        "no request answered before is sent again (give no other options, or the same)")
+    parser.set_defaults(handler=run)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that define a run (the ones run.json records and ``--resume`` re-reads)."""
     parser.add_argument("--model", default=DEFAULT_MODEL, type=_names,
                         help=f"comma-separated model aliases or BACKEND:ID (default {DEFAULT_MODEL})")
-    parser.add_argument("--tasks", required=True, type=_names,
+    parser.add_argument("--tasks", type=_names, default=None,
                         help="comma-separated task, dataset or suite names (see `bioeval list`)")
     parser.add_argument("--prompts", type=_names, default=None,
                         help="prompt names, ids or families, or 'all' (default: the bigbio family)")
@@ -41,7 +51,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
                         help="auto: rank answer choices by log-likelihood where possible; "
                         "generate: always generate and parse")
-    parser.set_defaults(handler=run)
 
 
 def default_output(models: list[str]) -> Path:
@@ -52,14 +61,20 @@ def default_output(models: list[str]) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bioeval.config.paths import resolve_data_dir
     from bioeval.errors import BioevalError
-    from bioeval.report.terminal import format_summary
-    from bioeval.run.plan import build_plan
-    from bioeval.run.record import RunOptions
-    from bioeval.run.runner import execute
-    from bioeval.rundir.layout import RunFolder
-    from bioeval.rundir.reader import read_run_record
+
+    if args.resume:
+        from bioeval.run.resume import resume
+
+        return resume(args, add_arguments)
+    if not args.tasks:
+        raise BioevalError("--tasks is required (task, dataset or suite names; see `bioeval list`)")
+    check_arguments(args)
+    return start(args, tuple(getattr(args, "argv", ())))
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    from bioeval.errors import BioevalError
 
     for flag, value in (("--limit", args.limit), ("--sample", args.sample)):
         if value is not None and value < 1:
@@ -68,6 +83,13 @@ def run(args: argparse.Namespace) -> int:
         raise BioevalError("give --limit or --sample, not both")
     if args.batch_size < 1:
         raise BioevalError(f"--batch-size must be at least 1, not {args.batch_size}")
+
+
+def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
+    from bioeval.config.paths import resolve_data_dir
+    from bioeval.run.plan import build_plan
+    from bioeval.rundir.layout import RunFolder
+
     data_dir = resolve_data_dir(args.data_dir)
     plan = build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
@@ -77,17 +99,34 @@ def run(args: argparse.Namespace) -> int:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
     output = Path(args.output) if args.output else default_output(args.model)
     folder = RunFolder.create(output)
-    options = RunOptions(
+    return finish(plan, folder, run_options(args, arguments))
+
+
+def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: ANN201 - RunOptions
+    from bioeval.run.record import RunOptions
+
+    return RunOptions(
         batch_size=args.batch_size,
         device=args.device,
         mode=args.mode,
         command=tuple(sys.argv),
+        arguments=arguments,
         prompt_selectors=tuple(args.prompts or ()),
         limit=args.limit,
         sample=args.sample,
         seed=args.seed,
     )
-    rows = execute(plan, folder, options)
-    print(format_summary(rows, read_run_record(output)))
-    print(f"\nrun folder: {output}")
+
+
+def finish(plan, folder, options, previous=None, finished=()) -> int:  # noqa: ANN001
+    """Execute the plan under the signal handlers and print the summary."""
+    from bioeval.report.terminal import format_summary
+    from bioeval.run.runner import execute
+    from bioeval.run.signals import stop_on_signals
+    from bioeval.rundir.reader import read_run_record
+
+    with stop_on_signals():
+        rows = execute(plan, folder, options, previous=previous, finished=finished)
+    print(format_summary(rows, read_run_record(folder.path)))
+    print(f"\nrun folder: {folder.path}")
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bioeval.metrics.parsers import PARSERS
@@ -108,14 +108,26 @@ def _no_git_hash() -> None:
 
 def evaluate(lm: Any, task: PromptTask, mode: Mode, chat: bool) -> dict[str, RawOutput]:
     """Run one prompt task through lm-eval; returns {example id: RawOutput}."""
+    return evaluate_many(lm, [(task, mode)], chat).get(task.key, {})
+
+
+def evaluate_many(
+    lm: Any, units: Sequence[tuple[PromptTask, Mode]], chat: bool
+) -> dict[str, dict[str, RawOutput]]:
+    """Run several prompt tasks through lm-eval in one call, so the model batches requests
+    across prompts; returns {task key: {example id: RawOutput}}."""
     from lm_eval import simple_evaluate
 
-    docs = documents(task)
-    if not docs:
+    configs = []
+    for task, mode in units:
+        docs = documents(task)
+        if docs:
+            configs.append(task_config(task, mode, docs))
+    if not configs:
         return {}
     results = simple_evaluate(
         model=lm,
-        tasks=[task_config(task, mode, docs)],
+        tasks=configs,
         task_manager=_task_manager(),
         log_samples=True,
         bootstrap_iters=0,
@@ -123,8 +135,11 @@ def evaluate(lm: Any, task: PromptTask, mode: Mode, chat: bool) -> dict[str, Raw
         fewshot_as_multiturn=False,
         num_fewshot=0,
     )
-    samples = (results or {}).get("samples", {}).get(task.key, [])
-    return {sample["doc"]["id"]: _raw_output(sample, mode) for sample in samples}
+    samples = (results or {}).get("samples", {})
+    return {
+        task.key: {s["doc"]["id"]: _raw_output(s, mode) for s in samples.get(task.key, [])}
+        for task, mode in units
+    }
 
 
 def _raw_output(sample: Mapping[str, Any], mode: Mode) -> RawOutput:

@@ -25,6 +25,7 @@ class RunOptions:
     device: str | None = None
     mode: str = "auto"  # "auto": rank answer choices where the backend can, else generate
     command: tuple[str, ...] = ()
+    arguments: tuple[str, ...] = ()  # the options after `bioeval run`, as given (for --resume)
     prompt_selectors: tuple[str, ...] = ()
     limit: int | None = None
     sample: int | None = None
@@ -51,6 +52,7 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
             "mode": options.mode,
             "data_dir": str(plan.data_dir),
             "skipped_tasks": list(plan.skipped),
+            "arguments": list(options.arguments),
         },
         suites=plan.suites,
         models={m.name: model_info(m) for m in models},

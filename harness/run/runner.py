@@ -1,25 +1,39 @@
 """Running a plan: each model loaded once, every (view, prompt) evaluated, results written.
 
 The majority baseline is added to every run (unless asked for explicitly) and runs first, so
-every model's score carries a paired comparison with it.
+every model's score carries a paired comparison with it. All prompts of a dataset go to the
+engine in one call (the model batches across prompts); each (model, task, prompt) unit's
+samples and score rows are written when its dataset's call returns. Requests go through the
+run folder's request cache (``bioeval.run.cache``), and units already in scores.jsonl are kept
+as they are, so a resumed run continues where the last attempt stopped.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model
 from bioeval.config.models import BASELINE, ModelSpec, model_aliases
-from bioeval.rundir.layout import RunFolder
-from bioeval.rundir.records import Mode, ModelDone, RunRecord, ScoreRow, UnitId
-from bioeval.run.engine import evaluate, quiet_libraries
+from bioeval.run.cache import CACHE_DIR, CachedLM, RequestCache
+from bioeval.run.engine import evaluate_many, quiet_libraries
 from bioeval.run.plan import PromptTask, RunPlan
 from bioeval.run.record import RunOptions, now, run_record
+from bioeval.rundir.layout import RunFolder
+from bioeval.rundir.reader import read_sample_rows
+from bioeval.rundir.records import Mode, ModelDone, RunRecord, ScoreRow, UnitId
 from bioeval.scoring.gold import annotated_text
-from bioeval.scoring.predict import RawOutput, ScoredUnit, compare_with_baseline, outcome_of, score_outcomes
+from bioeval.scoring.predict import (
+    Outcome,
+    RawOutput,
+    ScoredUnit,
+    compare_with_baseline,
+    outcome_of,
+    score_outcomes,
+)
 from bioeval.task_types import task_type
 from bioeval.tasks.core.schemas import KBRecord
 
@@ -39,6 +53,13 @@ def models_to_run(plan: RunPlan) -> list[ModelSpec]:
     return baselines[:1] + [m for m in plan.models if m not in baselines[:1]]
 
 
+def unit_id(model: ModelSpec, task: PromptTask, mode: Mode) -> UnitId:
+    return UnitId(
+        model=model.name, task=task.view.name, dataset=task.spec.name, prompt=task.prompt.name,
+        prompt_id=task.prompt.id, prompt_version=task.prompt.version, family=task.prompt.family, mode=mode,
+    )
+
+
 def score_unit(task: PromptTask, outputs: Mapping[str, RawOutput], mode: Mode) -> ScoredUnit:
     """Every example of a prompt task with the engine's output for it, scored."""
     on_annotation = task_type(task.view.task).scored_on_annotation
@@ -52,6 +73,14 @@ def score_unit(task: PromptTask, outputs: Mapping[str, RawOutput], mode: Mode) -
     return score_outcomes(task.info, mode, outcomes, task.context)
 
 
+def by_dataset(tasks: Sequence[PromptTask]) -> list[list[PromptTask]]:
+    """Prompt tasks grouped by view, in plan order: one engine call each."""
+    groups: dict[str, list[PromptTask]] = {}
+    for task in tasks:
+        groups.setdefault(task.view.name, []).append(task)
+    return list(groups.values())
+
+
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -59,12 +88,19 @@ def _stderr(line: str) -> None:
 class Runner:
     """One run: the record it keeps up to date, the folder it writes, the baseline's results."""
 
-    def __init__(self, plan: RunPlan, folder: RunFolder, options: RunOptions, progress: Progress) -> None:
+    def __init__(
+        self, plan: RunPlan, folder: RunFolder, options: RunOptions, progress: Progress,
+        previous: RunRecord | None = None, finished: Sequence[ScoreRow] = (),
+    ) -> None:
         self.plan, self.folder, self.options, self.progress = plan, folder, options, progress
         self.models = models_to_run(plan)
-        self.record: RunRecord = run_record(plan, options, self.models)
+        fresh = run_record(plan, options, self.models)
+        self.record: RunRecord = fresh if previous is None else replace(
+            previous, status="running", finished=None, resumed=(*previous.resumed, fresh.started)
+        )
+        self.done = {row.unit for row in finished}
+        self.rows: list[ScoreRow] = list(finished)
         self.baseline: dict[str, ScoredUnit] = {}
-        self.rows: list[ScoreRow] = []
 
     def finish(self, status: str) -> None:
         self.record = replace(self.record, status=status, finished=now())
@@ -72,49 +108,85 @@ class Runner:
 
     def evaluate_model(self, model: ModelSpec) -> None:
         started = time.monotonic()
+        pending = [t for t in self.plan.tasks if unit_id(model, t, self._mode(model, t)) not in self.done]
+        if not pending:
+            self.progress(f"{model.name}: every prompt is done (kept as it was)")
+            return
         self.progress(f"loading {model.name} ({model.backend})")
-        answers = {task.key: task.baseline.answer for task in self.plan.tasks}
-        options = LoadOptions(batch_size=self.options.batch_size, device=self.options.device, majority_answers=answers)
-        lm = load_model(model, options)
-        total = len(self.plan.tasks)
-        for index, task in enumerate(self.plan.tasks, start=1):
-            mode = choose_mode(task, model, self.options.mode)
-            self.progress(f"[{model.name}] {index}/{total} {task.view.name} / {task.prompt.name} ({mode.value})")
-            unit_started = time.monotonic()
-            self.evaluate_unit(lm, model, task, mode)
-            self.progress(f"[{model.name}] {task.view.name} / {task.prompt.name}: {time.monotonic() - unit_started:.1f}s")
+        lm = self._load(model)
+        started_views = {task.view.name for task in pending}
+        for group in by_dataset(self.plan.tasks):
+            if group[0].view.name in started_views:
+                self._evaluate_group(lm, model, group)
         done = ModelDone(model.name, round(time.monotonic() - started, 1))
         self.record = replace(self.record, models_done=(*self.record.models_done, done))
         self.folder.write_run(self.record)
 
-    def evaluate_unit(self, lm: object, model: ModelSpec, task: PromptTask, mode: Mode) -> None:
-        scored = score_unit(task, evaluate(lm, task, mode, chat=model.chat), mode)
+    def _mode(self, model: ModelSpec, task: PromptTask) -> Mode:
+        return choose_mode(task, model, self.options.mode)
+
+    def _load(self, model: ModelSpec) -> Any:
+        answers = {task.key: task.baseline.answer for task in self.plan.tasks}
+        options = LoadOptions(batch_size=self.options.batch_size, device=self.options.device, majority_answers=answers)
+        lm = load_model(model, options)
+        if model.backend == BASELINE:
+            return lm  # answers by task, in no time: nothing to cache
+        cache = RequestCache(self.folder.path / CACHE_DIR, model.name)
+        return CachedLM(lm, cache, chunk=self.options.batch_size, progress=self.progress)
+
+    def _evaluate_group(self, lm: Any, model: ModelSpec, group: Sequence[PromptTask]) -> None:
+        """All prompts of a dataset in one engine call; the units not yet done are written.
+
+        Finished units go to the engine too (their requests are answered from the cache), so a
+        resumed call holds the same requests, batched the same way, as the first attempt's."""
+        units = [(task, self._mode(model, task)) for task in group]
+        self.progress(f"[{model.name}] {group[0].view.name}: {len(group)} prompts in one engine call")
+        started = time.monotonic()
+        outputs = evaluate_many(lm, units, chat=model.chat)
+        for task, mode in units:
+            if unit_id(model, task, mode) not in self.done:
+                self._write_unit(model, task, mode, score_unit(task, outputs.get(task.key, {}), mode))
+        self.progress(f"[{model.name}] {group[0].view.name}: {time.monotonic() - started:.1f}s")
+
+    def _write_unit(self, model: ModelSpec, task: PromptTask, mode: Mode, scored: ScoredUnit) -> None:
         self.folder.write_samples(model.name, task.view.name, task.prompt.name, scored.sample_rows())
-        note, comparisons = "", None
+        note, versus = "", {}
         if model.backend == BASELINE:
             note = f"always answers {task.baseline.answer!r}, the most frequent target of the {task.baseline.counted_on}"
             self.baseline[task.key] = scored
-        elif task.key in self.baseline:
-            comparisons = compare_with_baseline(task.info, scored, self.baseline[task.key])
-        unit = UnitId(
-            model=model.name, task=task.view.name, dataset=task.spec.name, prompt=task.prompt.name,
-            prompt_id=task.prompt.id, prompt_version=task.prompt.version, family=task.prompt.family, mode=mode,
-        )
-        versus = {c.metric: c for c in comparisons or ()}
+        else:
+            baseline = self._baseline_of(task)
+            if baseline is not None:
+                versus = {c.metric: c for c in compare_with_baseline(task.info, scored, baseline)}
+        unit = unit_id(model, task, mode)
         rows = [ScoreRow.of(unit, score, note, versus.get(score.metric)) for score in scored.scores]
         self.folder.append_scores(rows)
         self.rows.extend(rows)
 
+    def _baseline_of(self, task: PromptTask) -> ScoredUnit | None:
+        """The baseline's results on this prompt: from this attempt, else from its saved samples."""
+        if task.key not in self.baseline:
+            baseline = self.models[0]
+            unit = unit_id(baseline, task, self._mode(baseline, task))
+            if unit not in self.done:
+                return None
+            outcomes = [Outcome.of_sample(row) for row in read_sample_rows(self.folder.path, unit)]
+            self.baseline[task.key] = score_outcomes(task.info, unit.mode, outcomes, task.context)
+        return self.baseline[task.key]
 
-def execute(plan: RunPlan, folder: RunFolder, options: RunOptions, progress: Progress = _stderr) -> list[ScoreRow]:
-    """Evaluate every model on every prompt task; returns all score rows written."""
+
+def execute(
+    plan: RunPlan, folder: RunFolder, options: RunOptions, progress: Progress = _stderr,
+    previous: RunRecord | None = None, finished: Sequence[ScoreRow] = (),
+) -> list[ScoreRow]:
+    """Evaluate every model on every prompt task not already finished; returns all score rows."""
     quiet_libraries()
-    runner = Runner(plan, folder, options, progress)
+    runner = Runner(plan, folder, options, progress, previous, finished)
     folder.write_run(runner.record)
     try:
         for model in runner.models:
             runner.evaluate_model(model)
-    except KeyboardInterrupt:
+    except BaseException:
         runner.finish("interrupted")
         raise
     runner.finish("complete")

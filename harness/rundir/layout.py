@@ -9,6 +9,7 @@ first.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from bioeval.io import atomic_write_text, jsonl, safe_name
 from bioeval.rundir.records import RunRecord, SampleRow, ScoreRow
 
 RUN_FILE = "run.json"
+LOCK_FILE = ".lock"
 SCORES_FILE = "scores.jsonl"
 SAMPLES_DIR = "samples"
 
@@ -26,19 +28,55 @@ def samples_path(run_dir: Path, model: str, task: str, prompt: str) -> Path:
 
 
 class RunFolder:
-    """Writes one run's files; refuses to reuse a folder that already holds a run."""
+    """Writes one run's files. While a run writes, it holds a lock on ``<run>/.lock`` (with its
+    process id), so a second process cannot write the same folder and a folder whose run.json
+    says ``running`` but whose lock is free is known to be crashed."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock: int | None = None
 
     @classmethod
     def create(cls, path: Path) -> RunFolder:
-        if path.exists() and any(path.iterdir()):
-            raise BioevalError(
-                f"output folder {path} already exists and is not empty; choose another --output"
+        if path.exists() and not path.is_dir():
+            raise BioevalError(f"--output {path} is a file, not a folder")
+        if path.is_dir() and any(p.name != LOCK_FILE for p in path.iterdir()):
+            hint = (
+                f"; it holds a run: continue it with `bioeval run --resume {path}`"
+                if (path / RUN_FILE).is_file() else ""
             )
-        path.mkdir(parents=True, exist_ok=True)
-        return cls(path)
+            raise BioevalError(f"output folder {path} already exists and is not empty{hint}; choose another --output")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise BioevalError(f"cannot create output folder {path}: {error.strerror}") from None
+        return cls(path).lock()
+
+    @classmethod
+    def reopen(cls, path: Path) -> RunFolder:
+        """An existing run folder, to resume; fails if another process is writing it."""
+        folder = cls(path).lock()
+        for scratch in path.rglob(".*.tmp"):  # left by a process killed mid-write
+            scratch.unlink()
+        return folder
+
+    def lock(self) -> RunFolder:
+        import fcntl
+
+        try:
+            fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise BioevalError(f"cannot write in run folder {self.path}: {error.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise BioevalError(f"run folder {self.path} is in use by a running bioeval (pid {holder})") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._lock = fd
+        return self
 
     def write_run(self, record: RunRecord) -> None:
         text = json.dumps(record.to_json(), indent=2, ensure_ascii=False) + "\n"

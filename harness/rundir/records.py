@@ -309,6 +309,7 @@ class RunRecord:
     git_commit: str | None
     suites: tuple[str, ...] = ()  # suites the run was asked for, by name or by all their tasks
     models_done: tuple[ModelDone, ...] = field(default=())
+    resumed: tuple[str, ...] = ()  # when each later attempt (``bioeval run --resume``) started
 
     def baseline_models(self) -> set[str]:
         named = {name for name, info in self.models.items() if info.get("backend") == BASELINE}
@@ -325,6 +326,7 @@ class RunRecord:
             "majority_baseline": {key: b.to_json() for key, b in self.majority_baseline.items()},
             "versions": dict(self.versions), "git_commit": self.git_commit,
             "models_done": [done.to_json() for done in self.models_done],
+            "resumed": list(self.resumed),
         }
 
     @classmethod
@@ -349,6 +351,7 @@ class RunRecord:
                 ModelDone(str(d.get("model")), float(d.get("seconds") or 0))
                 for d in raw.get("models_done") or () if isinstance(d, Mapping)
             ),
+            resumed=tuple(str(t) for t in raw.get("resumed") or ()),
         )
 
 

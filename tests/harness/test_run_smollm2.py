@@ -102,7 +102,7 @@ def test_ctrl_c_leaves_only_complete_files(shared_data: Path, model_cache: Path,
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err[-2000:]
-    assert not [p for p in out.rglob("*") if p.name.startswith(".")], "temporary files left behind"
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name != ".lock"], "temporary files left behind"
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["status"] == "interrupted"
     for line in (out / "scores.jsonl").read_text(encoding="utf-8").splitlines():

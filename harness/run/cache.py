@@ -1,0 +1,166 @@
+"""A request-level cache inside the run folder, so a resumed run sends no request twice.
+
+``CachedLM`` wraps any lm-eval model. Requests it has answered before (the same kind and
+arguments: the rendered context, the continuation or generation settings) come from
+``<run>/cache/<model>.jsonl``; the others go to the model in chunks of about one batch, sorted
+longest first as lm-eval's models sort them, and each chunk's answers are appended to the file
+and flushed to disk before the next chunk is sent. A kill therefore loses at most the chunk in
+flight. Every chunk sent is logged in ``<run>/cache/<model>.sent.jsonl`` (attempt, kind, count),
+which is how the requests a run cost over all its attempts are counted.
+
+lm-eval's own ``use_cache`` keeps results only when a whole call returns (one call holds every
+request of a task), and its key omits the model; hence a cache of bioeval's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from lm_eval.api.model import LM
+
+from bioeval.io import safe_name
+
+CACHE_DIR = "cache"
+KINDS = ("loglikelihood", "generate_until", "loglikelihood_rolling")
+Progress = Callable[[str], None]
+
+
+def request_key(kind: str, args: Sequence[Any]) -> str:
+    payload = json.dumps([kind, list(args)], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _decode(kind: str, value: Any) -> Any:
+    return tuple(value) if kind == "loglikelihood" and isinstance(value, list) else value
+
+
+class RequestCache:
+    """Answers by request key, read from and appended to one JSON Lines file."""
+
+    def __init__(self, folder: Path, model: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{safe_name(model)}.jsonl"
+        self.sent_path = folder / f"{safe_name(model)}.sent.jsonl"
+        self.answers: dict[str, Any] = dict(self._read())
+        self.attempt = 1 + sum(1 for _ in _lines(self.sent_path) if _ and '"start"' in _)
+        _append(self.sent_path, [{"start": self.attempt, "cached": len(self.answers)}])
+
+    def _read(self) -> Iterator[tuple[str, Any]]:
+        for line in _lines(self.path):
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # the last line of a killed write; that answer is asked again
+            if isinstance(row, dict) and "key" in row and "kind" in row:
+                yield row["key"], _decode(row["kind"], row.get("value"))
+
+    def sending(self, kind: str, count: int) -> None:
+        _append(self.sent_path, [{"attempt": self.attempt, "kind": kind, "sent": count}])
+
+    def store(self, kind: str, keys: Sequence[str], values: Sequence[Any]) -> None:
+        rows = [{"key": k, "kind": kind, "value": v} for k, v in zip(keys, values) if _cacheable(v)]
+        _append(self.path, rows)
+        self.answers.update((row["key"], _decode(kind, row["value"])) for row in rows)
+
+
+def _cacheable(value: Any) -> bool:
+    """Answers worth keeping: not a recorded failure (those are asked again on resume)."""
+    return not getattr(value, "failed", False)
+
+
+def _lines(path: Path) -> Iterator[str]:
+    if not path.is_file():
+        return
+    with path.open("rb") as handle:
+        for raw in handle:
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+
+
+def _append(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    payload = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        os.write(fd, payload)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class CachedLM(LM):
+    """An lm-eval model answering from the run's cache first, then from ``lm`` chunk by chunk."""
+
+    def __init__(self, lm: LM, cache: RequestCache, chunk: int, progress: Progress | None = None) -> None:
+        super().__init__()
+        self.lm, self.cache, self.chunk, self.progress = lm, cache, max(1, chunk), progress
+
+    def __getattr__(self, name: str) -> Any:  # tokenizer, batch sizes, model info ...
+        if name == "lm":
+            raise AttributeError(name)
+        return getattr(self.lm, name)
+
+    @property
+    def tokenizer_name(self) -> str:
+        return self.lm.tokenizer_name
+
+    @property
+    def device(self) -> Any:
+        return getattr(self.lm, "device", None)
+
+    def chat_template(self, chat_template: bool | str = False) -> str | None:
+        return self.lm.chat_template(chat_template)
+
+    def apply_chat_template(self, chat_history: list[dict[str, str]], add_generation_prompt: bool = True) -> str:
+        return self.lm.apply_chat_template(chat_history, add_generation_prompt=add_generation_prompt)
+
+    def loglikelihood(self, requests: list[Any], disable_tqdm: bool = False) -> list[Any]:
+        return self._answer("loglikelihood", requests)
+
+    def generate_until(self, requests: list[Any], disable_tqdm: bool = False) -> list[Any]:
+        return self._answer("generate_until", requests)
+
+    def loglikelihood_rolling(self, requests: list[Any], disable_tqdm: bool = False) -> list[Any]:
+        return self._answer("loglikelihood_rolling", requests)
+
+    def _answer(self, kind: str, requests: list[Any]) -> list[Any]:
+        """Chunks are cut from all requests in one fixed order (longest context first, the
+        requests of one context together), whatever is cached, and a chunk with any request
+        unanswered is sent whole: every attempt batches the same requests together, so a resumed
+        run computes exactly what an uninterrupted one does."""
+        keys = [request_key(kind, request.args) for request in requests]
+        order = sorted(range(len(requests)), key=lambda i: (-len(str(requests[i].args[0])), str(requests[i].args[0]), i))
+        answers: dict[int, Any] = {}
+        chunks = list(_chunks(order, requests, self.chunk))
+        todo = [c for c in chunks if any(keys[i] not in self.cache.answers for i in c)]
+        done = len(requests) - sum(len(c) for c in todo)
+        for chunk in todo:
+            self.cache.sending(kind, len(chunk))
+            values = getattr(self.lm, kind)([requests[i] for i in chunk], disable_tqdm=True)
+            self.cache.store(kind, [keys[i] for i in chunk], values)
+            answers.update(zip(chunk, values))  # failures answer this call; they are not kept
+            done += len(chunk)
+            if self.progress is not None:
+                self.progress(f"requests {done}/{len(requests)} ({kind})")
+        return [answers[i] if i in answers else self.cache.answers[keys[i]] for i in range(len(requests))]
+
+
+def _chunks(order: list[int], requests: list[Any], size: int) -> Iterator[list[int]]:
+    """About ``size`` requests at a time, never splitting the requests of one context."""
+    chunk: list[int] = []
+    for index in order:
+        context = requests[index].args[0]
+        if len(chunk) >= size and requests[chunk[-1]].args[0] != context:
+            yield chunk
+            chunk = []
+        chunk.append(index)
+    if chunk:
+        yield chunk
