@@ -41,7 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample", type=int, default=None,
                         help="evaluate N examples of each task drawn at random (see --seed); "
                         "files sorted by label make --limit unrepresentative")
-    parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --sample and --fewshot (default 0)")
+    parser.add_argument("--fewshot", type=int, default=0, metavar="K",
+                        help="show K examples of the training split before each example (seeded, "
+                        "the same for every prompt of a task, recorded in run.json; default 0)")
     parser.add_argument("--data-dir", help="data directory (default: $BIOEVAL_DATA_DIR, then the cache)")
     parser.add_argument("--output", help="run folder to create (default: results/<time>_<models>)")
     parser.add_argument("--batch-size", type=int, default=8)
@@ -81,6 +84,8 @@ def check_arguments(args: argparse.Namespace) -> None:
             raise BioevalError(f"{flag} must be a positive number of examples, not {value}")
     if args.limit is not None and args.sample is not None:
         raise BioevalError("give --limit or --sample, not both")
+    if args.fewshot < 0:
+        raise BioevalError(f"--fewshot must be 0 or more examples, not {args.fewshot}")
     if args.batch_size < 1:
         raise BioevalError(f"--batch-size must be at least 1, not {args.batch_size}")
 
@@ -93,7 +98,7 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     plan = build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
-        sample=args.sample, seed=args.seed,
+        sample=args.sample, seed=args.seed, fewshot=args.fewshot,
     )
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
@@ -115,6 +120,7 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
         limit=args.limit,
         sample=args.sample,
         seed=args.seed,
+        fewshot=args.fewshot,
     )
 
 

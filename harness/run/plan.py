@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bioeval.backends import check_backend
@@ -28,6 +28,7 @@ from bioeval.prompts.template import Prompt
 from bioeval.io import safe_name
 from bioeval.metrics.types import MetricOptions
 from bioeval.rundir.records import BaselineInfo, PromptInfo
+from bioeval.run.fewshot import draw_shots, with_shots
 from bioeval.config.suites import all_suites, suites_asked
 from bioeval.tasks.core.loading import (
     has_split,
@@ -90,6 +91,7 @@ class RunPlan:
     data_files: tuple[Path, ...]
     skipped: tuple[str, ...] = ()  # tasks left out because their files are absent
     suites: tuple[str, ...] = ()  # suites the run stands for (named, or all of whose tasks it plans)
+    fewshot: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # task -> ids of its shots
 
 
 def expand_task_names(names: Sequence[str]) -> list[str]:
@@ -221,11 +223,13 @@ def build_plan(
     skip_missing: bool = False,
     sample: int | None = None,
     seed: int = 0,
+    fewshot: int = 0,
 ) -> RunPlan:
     """Resolve and check everything before a model loads.
 
     ``limit`` keeps the first N examples of each task, ``sample`` a random N (seeded, in file
-    order); ``skip_missing`` drops tasks whose files are absent instead of failing.
+    order); ``skip_missing`` drops tasks whose files are absent instead of failing; ``fewshot``
+    shows K training examples before each (see ``bioeval.run.fewshot``).
     """
     models = tuple(resolve_model(name) for name in model_names)
     for model in models:
@@ -247,20 +251,25 @@ def build_plan(
             raise BioevalError(f"no prompt of the selection applies to task {view.name!r}")
     tasks: list[PromptTask] = []
     files: list[Path] = []
+    shots: dict[str, tuple[Example, ...]] = {}
     for spec, view in views:
         full = load_split(spec, view, view.eval_split, data_dir)
         examples = subset(full, limit, sample, seed)
         files.extend(split_files(spec, view, view.eval_split, data_dir).values())
-        if view.train_split and has_split(spec, view, view.train_split, data_dir):
+        has_train = bool(view.train_split and has_split(spec, view, view.train_split, data_dir))
+        if has_train:
             files.extend(split_files(spec, view, view.train_split, data_dir).values())
         train, source = baseline_examples(spec, view, full, data_dir)
+        shots[view.name] = draw_shots(view, train if has_train else None, fewshot, seed)
         for prompt in chosen_prompts[view.name]:
-            tasks.append(prompt_task(spec, view, prompt, examples, full, train, source))
+            task = prompt_task(spec, view, prompt, examples, full, train, source)
+            tasks.append(replace(task, examples=tuple(with_shots(prompt, view, shots[view.name], task.examples))))
     unique_files = tuple(dict.fromkeys(file for path in files for file in _files_under(path)))
     planned = [view.name for _, view in views]
     return RunPlan(
         models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files,
         skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]),
+        fewshot={name: tuple(e.id for e in chosen) for name, chosen in shots.items() if chosen},
     )
 
 

@@ -30,6 +30,7 @@ class RunOptions:
     limit: int | None = None
     sample: int | None = None
     seed: int = 0
+    fewshot: int = 0
 
 
 def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) -> RunRecord:
@@ -47,6 +48,7 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
             "limit": options.limit,
             "sample": options.sample,
             "seed": options.seed,
+            "fewshot": options.fewshot,
             "batch_size": options.batch_size,
             "device": options.device,
             "mode": options.mode,
@@ -59,6 +61,7 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
         data_files={str(path): sha256_file(path) for path in plan.data_files},
         prompts={task.unit_key: task.info for task in plan.tasks},
         majority_baseline={task.unit_key: task.baseline for task in plan.tasks},
+        fewshot_examples=dict(plan.fewshot),
         versions=package_versions(),
         git_commit=git_commit(),
     )

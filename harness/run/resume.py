@@ -43,7 +43,8 @@ def resume(args: argparse.Namespace, add_arguments: Callable[[argparse.ArgumentP
     options.data_dir = record.config.get("data_dir") or options.data_dir
     check_arguments(options)
     plan = build_plan(options.model, options.tasks, options.prompts, Path(options.data_dir),
-                      options.limit, options.skip_missing, sample=options.sample, seed=options.seed)
+                      options.limit, options.skip_missing, sample=options.sample, seed=options.seed,
+                      fewshot=options.fewshot)
     run = run_options(options, tuple(recorded))
     fresh = run_record(plan, run, models_to_run(plan))
     differences = record_differences(record, fresh)

@@ -310,6 +310,7 @@ class RunRecord:
     suites: tuple[str, ...] = ()  # suites the run was asked for, by name or by all their tasks
     models_done: tuple[ModelDone, ...] = field(default=())
     resumed: tuple[str, ...] = ()  # when each later attempt (``bioeval run --resume``) started
+    fewshot_examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # task -> shot ids
 
     def baseline_models(self) -> set[str]:
         named = {name for name, info in self.models.items() if info.get("backend") == BASELINE}
@@ -327,6 +328,7 @@ class RunRecord:
             "versions": dict(self.versions), "git_commit": self.git_commit,
             "models_done": [done.to_json() for done in self.models_done],
             "resumed": list(self.resumed),
+            "fewshot_examples": {task: list(ids) for task, ids in self.fewshot_examples.items()},
         }
 
     @classmethod
@@ -352,6 +354,10 @@ class RunRecord:
                 for d in raw.get("models_done") or () if isinstance(d, Mapping)
             ),
             resumed=tuple(str(t) for t in raw.get("resumed") or ()),
+            fewshot_examples={
+                str(task): tuple(str(i) for i in ids)
+                for task, ids in (raw.get("fewshot_examples") or {}).items() if isinstance(ids, list)
+            },
         )
 
 

@@ -1,0 +1,50 @@
+"""Few-shot prompting: K examples of the training split shown before each evaluated example.
+
+The examples are drawn once per task (seeded by the run's seed and the task's name), so every
+prompt of a dataset shows the same ones, each rendered by that prompt as "input target"; they
+are recorded in run.json. bioeval renders them itself (lm-eval's own few-shot machinery is not
+used), so multiple choice and generation see the same context.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bioeval.errors import BioevalError
+from bioeval.prompts.template import Prompt
+from bioeval.tasks.core.schemas import Example
+from bioeval.tasks.core.spec import View
+
+SHOT_SEPARATOR = "\n\n"
+
+
+def draw_shots(view: View, train: Sequence[Example] | None, k: int, seed: int) -> tuple[Example, ...]:
+    """``k`` examples of ``train`` (the training split, None where there is none), the same for
+    every prompt of the task."""
+    if k <= 0:
+        return ()
+    if train is None:
+        raise BioevalError(f"--fewshot {k}: task {view.name} has no training split to draw examples from")
+    if k > len(train):
+        raise BioevalError(f"--fewshot {k}: task {view.name}'s training split has only {len(train)} examples")
+    chosen = random.Random(f"{seed}:{view.name}").sample(range(len(train)), k)
+    return tuple(train[i] for i in chosen)
+
+
+def with_shots(prompt: Prompt, view: View, shots: Sequence[Example], examples: Sequence) -> list:  # noqa: ANN001
+    """The rendered examples with the shots, rendered by the same prompt, before each input."""
+    from bioeval.run.plan import render_all
+
+    if not shots:
+        return list(examples)
+    rendered = render_all(prompt, view, shots)
+    failed = [r for r in rendered if r.input is None or r.target is None]
+    if failed:
+        raise BioevalError(
+            f"--fewshot: prompt {prompt.name!r} cannot render training example {failed[0].example.id} "
+            f"of {view.name}: {failed[0].error}"
+        )
+    context = SHOT_SEPARATOR.join(f"{r.input} {r.target}" for r in rendered) + SHOT_SEPARATOR
+    return [r if r.input is None else replace(r, input=context + r.input) for r in examples]
