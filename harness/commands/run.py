@@ -64,7 +64,13 @@ def default_output(models: list[str]) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
     from bioeval.errors import BioevalError
+
+    # lm-eval draws a bar per task and per request batch; bioeval shows its own (run.progress),
+    # which pass disable=False. tqdm reads this when it is first imported, which is below.
+    os.environ.setdefault("TQDM_DISABLE", "1")
 
     if args.resume:
         from bioeval.run.resume import resume

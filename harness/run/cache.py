@@ -27,7 +27,7 @@ from bioeval.io import safe_name
 
 CACHE_DIR = "cache"
 KINDS = ("loglikelihood", "generate_until", "loglikelihood_rolling")
-Progress = Callable[[str], None]
+RequestProgress = Callable[[int, int, str], None]  # (done, total, what)
 
 
 def request_key(kind: str, args: Sequence[Any]) -> str:
@@ -99,7 +99,7 @@ def _append(path: Path, rows: Sequence[dict[str, Any]]) -> None:
 class CachedLM(LM):
     """An lm-eval model answering from the run's cache first, then from ``lm`` chunk by chunk."""
 
-    def __init__(self, lm: LM, cache: RequestCache, chunk: int, progress: Progress | None = None) -> None:
+    def __init__(self, lm: LM, cache: RequestCache, chunk: int, progress: RequestProgress | None = None) -> None:
         super().__init__()
         self.lm, self.cache, self.chunk, self.progress = lm, cache, max(1, chunk), progress
 
@@ -149,7 +149,7 @@ class CachedLM(LM):
             answers.update(zip(chunk, values))  # failures answer this call; they are not kept
             done += len(chunk)
             if self.progress is not None:
-                self.progress(f"requests {done}/{len(requests)} ({kind})")
+                self.progress(done, len(requests), kind)
         return [answers[i] if i in answers else self.cache.answers[keys[i]] for i in range(len(requests))]
 
 

@@ -85,7 +85,8 @@ def task_config(task: PromptTask, mode: Mode, docs: list[dict[str, Any]]) -> dic
 
 
 def quiet_libraries() -> None:
-    """lm-eval, datasets and transformers log a warning per task; keep errors only."""
+    """lm-eval, datasets and transformers log a warning per task and draw a progress bar per
+    task; keep errors only, and bioeval's own progress (``bioeval.run.progress``)."""
     for name in ("lm-eval", "lm_eval", "datasets", "transformers", "accelerate"):
         logging.getLogger(name).setLevel(logging.ERROR)
     try:

@@ -10,9 +10,8 @@ as they are, so a resumed run continues where the last attempt stopped.
 
 from __future__ import annotations
 
-import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +20,7 @@ from bioeval.config.models import BASELINE, ModelSpec, model_aliases
 from bioeval.run.cache import CACHE_DIR, CachedLM, RequestCache
 from bioeval.run.engine import evaluate_many, quiet_libraries
 from bioeval.run.plan import PromptTask, RunPlan
+from bioeval.run.progress import RunProgress
 from bioeval.run.record import RunOptions, now, run_record
 from bioeval.rundir.layout import RunFolder
 from bioeval.rundir.reader import read_sample_rows
@@ -37,7 +37,6 @@ from bioeval.scoring.predict import (
 from bioeval.task_types import task_type
 from bioeval.tasks.core.schemas import KBRecord
 
-Progress = Callable[[str], None]
 
 
 def choose_mode(task: PromptTask, model: ModelSpec, requested: str) -> Mode:
@@ -81,15 +80,11 @@ def by_dataset(tasks: Sequence[PromptTask]) -> list[list[PromptTask]]:
     return list(groups.values())
 
 
-def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
 class Runner:
     """One run: the record it keeps up to date, the folder it writes, the baseline's results."""
 
     def __init__(
-        self, plan: RunPlan, folder: RunFolder, options: RunOptions, progress: Progress,
+        self, plan: RunPlan, folder: RunFolder, options: RunOptions, progress: RunProgress,
         previous: RunRecord | None = None, finished: Sequence[ScoreRow] = (),
     ) -> None:
         self.plan, self.folder, self.options, self.progress = plan, folder, options, progress
@@ -132,7 +127,7 @@ class Runner:
         if model.backend == BASELINE:
             return lm  # answers by task, in no time: nothing to cache
         cache = RequestCache(self.folder.path / CACHE_DIR, model.name)
-        return CachedLM(lm, cache, chunk=self.options.batch_size, progress=self.progress)
+        return CachedLM(lm, cache, chunk=self.options.batch_size, progress=self.progress.requests)
 
     def _evaluate_group(self, lm: Any, model: ModelSpec, group: Sequence[PromptTask]) -> None:
         """All prompts of a dataset in one engine call; the units not yet done are written.
@@ -146,6 +141,7 @@ class Runner:
         for task, mode in units:
             if unit_id(model, task, mode) not in self.done:
                 self._write_unit(model, task, mode, score_unit(task, outputs.get(task.key, {}), mode))
+                self.progress.units_done()
         self.progress(f"[{model.name}] {group[0].view.name}: {time.monotonic() - started:.1f}s")
 
     def _write_unit(self, model: ModelSpec, task: PromptTask, mode: Mode, scored: ScoredUnit) -> None:
@@ -176,18 +172,24 @@ class Runner:
 
 
 def execute(
-    plan: RunPlan, folder: RunFolder, options: RunOptions, progress: Progress = _stderr,
+    plan: RunPlan, folder: RunFolder, options: RunOptions, progress: RunProgress | None = None,
     previous: RunRecord | None = None, finished: Sequence[ScoreRow] = (),
 ) -> list[ScoreRow]:
     """Evaluate every model on every prompt task not already finished; returns all score rows."""
     quiet_libraries()
+    units = len(plan.tasks) * len(models_to_run(plan))
+    progress = progress or RunProgress(units)
     runner = Runner(plan, folder, options, progress, previous, finished)
     folder.write_run(runner.record)
+    if finished:
+        progress.units_done(len({row.unit for row in finished}))
     try:
         for model in runner.models:
             runner.evaluate_model(model)
     except BaseException:
         runner.finish("interrupted")
         raise
+    finally:
+        progress.close()
     runner.finish("complete")
     return runner.rows
