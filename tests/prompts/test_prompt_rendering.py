@@ -157,7 +157,7 @@ def test_cli_fails_in_one_line_on_a_template_reading_a_missing_field(tmp_path, m
     path = write_family(tmp_path, "imported", "gad", {"reads_question": "{{ question }} ||| {{ labels[0] }}"})
     monkeypatch.setenv(library.ENV_PROMPTS_DIR, str(tmp_path))
     status = main(["run", "--model", "majority", "--tasks", "gad", "--prompts", "reads_question",
-                   "--data-dir", str(tmp_path / "no-data")]) if _has_run() else None
+                   "--data-dir", str(tmp_path / "no-data")])
     if status is None:  # the run command is not there: the same check through prompts_for_view
         with pytest.raises(DataFileError, match="reads_question"):
             prompts_for_view(GAD, ["reads_question"])
@@ -165,12 +165,6 @@ def test_cli_fails_in_one_line_on_a_template_reading_a_missing_field(tmp_path, m
     err = capsys.readouterr().err.strip()
     assert status == 2 and len(err.splitlines()) == 1
     assert str(path) in err and "reads_question" in err and "['question']" in err
-
-
-def _has_run() -> bool:
-    from bioeval.cli import _command_module
-
-    return _command_module("run") is not None
 
 
 def test_selection_by_name_id_family_and_all():
