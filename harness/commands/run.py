@@ -3,15 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
+from bioeval.errors import BioevalError
+
 DEFAULT_MODEL = "smollm2-135m"
 
 
+DEVICE = re.compile(r"(cpu|mps|cuda(:\d+)?|auto)")
+
+
 def _names(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+    """Comma-separated names, kept as given (empty ones included) for ``check_names``."""
+    return [part.strip() for part in text.split(",")]
+
+
+def check_names(flag: str, names: list[str] | None) -> None:
+    """Refuse an empty list and empty items (``--tasks ''``, ``--model a,,b``, a stray comma)."""
+    if names is None:
+        return
+    if not any(names):
+        raise BioevalError(f"{flag} is empty; expected comma-separated names, e.g. {flag} {_EXAMPLES[flag]}")
+    if not all(names):
+        raise BioevalError(
+            f"{flag} {','.join(names)!r} has an empty name (a stray comma?); expected names "
+            f"separated by single commas"
+        )
+
+
+def check_device(device: str | None) -> None:
+    if device is not None and not DEVICE.fullmatch(device):
+        raise BioevalError(f"--device {device!r}: expected cpu, cuda, cuda:N, mps or auto")
+
+
+_EXAMPLES = {"--model": "majority,smollm2-135m", "--tasks": "gad,biosses", "--prompts": "bigbio"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,7 +81,6 @@ def default_output(models: list[str]) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from bioeval.config.paths import resolve_data_dir
-    from bioeval.errors import BioevalError
     from bioeval.report.terminal import format_summary
     from bioeval.run.plan import build_plan
     from bioeval.run.record import RunOptions
@@ -68,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
         raise BioevalError("give --limit or --sample, not both")
     if args.batch_size < 1:
         raise BioevalError(f"--batch-size must be at least 1, not {args.batch_size}")
+    for flag, names in (("--model", args.model), ("--tasks", args.tasks), ("--prompts", args.prompts)):
+        check_names(flag, names)
+    check_device(args.device)
     data_dir = resolve_data_dir(args.data_dir)
     plan = build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
@@ -75,11 +105,13 @@ def run(args: argparse.Namespace) -> int:
     )
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
+    for note in plan.notes:
+        print(f"bioeval: note: {note}", file=sys.stderr)
     output = Path(args.output) if args.output else default_output(args.model)
     folder = RunFolder.create(output)
     options = RunOptions(
         batch_size=args.batch_size,
-        device=args.device,
+        device=None if args.device == "auto" else args.device,
         mode=args.mode,
         command=tuple(sys.argv),
         prompt_selectors=tuple(args.prompts or ()),

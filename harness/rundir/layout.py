@@ -33,11 +33,22 @@ class RunFolder:
 
     @classmethod
     def create(cls, path: Path) -> RunFolder:
-        if path.exists() and any(path.iterdir()):
+        if path.exists() and not path.is_dir():
+            raise BioevalError(f"output {path} is a file, not a folder; choose another --output")
+        try:
+            if path.exists() and any(path.iterdir()):
+                raise BioevalError(
+                    f"output folder {path} already exists and is not empty; choose another --output"
+                )
+            path.mkdir(parents=True, exist_ok=True)
+            probe = path / ".bioeval-write-test"
+            probe.touch()
+            probe.unlink()
+        except OSError as error:
             raise BioevalError(
-                f"output folder {path} already exists and is not empty; choose another --output"
-            )
-        path.mkdir(parents=True, exist_ok=True)
+                f"output folder {path} cannot be created or written ({error.strerror}); "
+                "choose another --output"
+            ) from None
         return cls(path)
 
     def write_run(self, record: RunRecord) -> None:
