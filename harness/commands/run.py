@@ -69,6 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
                         help="auto: rank answer choices by log-likelihood where possible; "
                         "generate: always generate and parse")
+    parser.add_argument("--download", action="store_true",
+                        help="first fetch the public files the tasks need and the data directory "
+                        "lacks (sha256-checked; mirrors via $BIOEVAL_URL_REWRITE)")
     parser.set_defaults(handler=run)
 
 
@@ -77,6 +80,20 @@ def default_output(models: list[str]) -> Path:
     from bioeval.io import safe_name
 
     return Path("results") / f"{stamp}_{safe_name('+'.join(models))[:80]}"
+
+
+def fetch_missing(task_names: list[str], data_dir: Path) -> None:
+    """``--download``: fetch what the tasks need before the plan checks the files."""
+    from bioeval.data.download import download_missing, parse_rewrites
+    from bioeval.run.plan import resolve_views
+
+    def say(outcome) -> None:  # noqa: ANN001 - Outcome
+        if outcome.status == "downloaded":
+            print(f"downloaded {outcome.path}", file=sys.stderr)
+
+    fetched = download_missing(resolve_views(task_names), data_dir, parse_rewrites([]), say)
+    if fetched:
+        print(f"fetched into {data_dir}: {', '.join(fetched)}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,6 +116,12 @@ def run(args: argparse.Namespace) -> int:
         check_names(flag, names)
     check_device(args.device)
     data_dir = resolve_data_dir(args.data_dir)
+    if args.download:
+        from bioeval.config.models import resolve_model
+
+        for name in args.model:  # unknown names fail before anything is fetched
+            resolve_model(name)
+        fetch_missing(args.tasks, data_dir)
     plan = build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
         sample=args.sample, seed=args.seed,
