@@ -111,7 +111,7 @@ def _lint_status(problems) -> str:  # noqa: ANN001 - list of Problem
 def run_show(args: argparse.Namespace) -> int:
     from bioeval.config.paths import resolve_data_dir
     from bioeval.errors import BioevalError, UnknownNameError
-    from bioeval.prompting.select import candidate_prompts, check_fields, render_example
+    from bioeval.prompting.select import TemplateError, candidate_prompts, check_fields, render_example
     from bioeval.prompts.library import matches
     from bioeval.tasks.core.loading import load_split
 
@@ -135,7 +135,11 @@ def run_show(args: argparse.Namespace) -> int:
     split = args.split or view.eval_split
     examples = load_split(spec, view, split, resolve_data_dir(args.data_dir))
     example = _pick(examples, args.example, view.name, split)
-    rendered = render_example(prompt, view, example)
+    try:
+        rendered = render_example(prompt, view, example)
+    except TemplateError as error:
+        raise BioevalError(f"{prompt.source}: template {prompt.name!r} fails on {view.name} {split} "
+                           f"example {example.id!r}: {error}") from None
     print(f"task: {view.name}  split: {split}  example: {examples.index(example)} of "
           f"{len(examples)}  id: {example.id}")
     print(f"prompt: {prompt.family}/{prompt.name}  id: {prompt.id}  version: {prompt.version}")
