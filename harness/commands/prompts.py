@@ -91,6 +91,13 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"\n{len(warnings)} warnings (the gold read back differs from the annotation):")
         for problem in warnings:
             print("  " + problem.line(sizes.get(problem.view, 0)))
+    if not any(r.n_examples for r in reports):
+        from bioeval.errors import BioevalError
+
+        raise BioevalError(
+            f"no data for any of the {len(reports)} tasks checked in {data_dir}: templates were "
+            "only checked statically; expected the files in --data-dir (see `bioeval list datasets`)"
+        )
     if not errors:
         print(f"\nall templates pass on {sum(1 for r in reports if r.n_examples)} views with data")
         return 0
@@ -171,7 +178,7 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bioeval.errors import BioevalError
-    from bioeval.prompting.interop import import_folder, write_imported
+    from bioeval.prompting.interop import ALREADY_IMPORTED, import_folder, write_imported
     from bioeval.prompts import library
     from bioeval.tasks.core.registry import all_views
 
@@ -191,8 +198,15 @@ def run_import(args: argparse.Namespace) -> int:
         target = ", ".join(result.views) or "no view"
         print(f"{result.path}: {result.dataset}{'/' + result.subset if result.subset else ''} -> "
               f"{target}: {count} imported, {len(result.skipped)} skipped")
+        for old, new in result.renamed:
+            print(f"  renamed {old!r} to {new!r} (names are [a-z0-9_]+)")
         for name, reason in result.skipped:
             print(f"  skipped {name!r}: {reason}")
+    present = any(ALREADY_IMPORTED in reason for r in results for _, reason in r.skipped)
+    if not accepted and not present:  # re-importing a folder already imported is not an error
+        skipped = sum(len(r.skipped) for r in results)
+        raise BioevalError(f"{args.folder}: none of its {skipped} templates could be imported "
+                           "(reasons above); nothing written")
     if args.dry_run or not accepted:
         print("nothing written" + (" (dry run)" if args.dry_run else ""))
         return 0
