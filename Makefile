@@ -4,7 +4,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-DATA   ?= ../shared/data
+# the shared data folder when there is one; else the public files are downloaded (sha256-checked)
+# into the user data directory ($BIOEVAL_DATA_DIR, else ~/.cache/bioeval/data)
+DATA   ?= $(wildcard ../shared/data)
 # the main job: the default model on the datasets of the BigBIO zero-shot suite that are
 # classification, QA and similarity (NER generation runs ~10 s an example for SmolLM2 on a CPU)
 TASKS  ?= biosses,gad,pubmed_qa
@@ -29,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: setup
 	$(BIN)/bioeval run --model smollm2-135m --tasks $(TASKS) --skip-missing --sample $(SAMPLE) \
-		--data-dir $(DATA) $(ARGS)
+		$(if $(DATA),--data-dir $(DATA),--download) $(ARGS)
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -31,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(message: str) -> str:
+    """A message as one line: a library's multi-line text (YAML, tarfile) joined with '; '."""
+    return "; ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -42,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except BioevalError as error:
-        print(f"bioeval: error: {error}", file=sys.stderr)
+        print(f"bioeval: error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("bioeval: interrupted", file=sys.stderr)

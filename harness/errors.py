@@ -48,3 +48,12 @@ def did_you_mean(name: str, known: Iterable[str]) -> str | None:
     """The closest known name to ``name``, or None when nothing is close."""
     matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def shorten(value: object, limit: int = 120) -> str:
+    """``repr(value)``, cut to ``limit`` characters: an error names a value, it does not echo
+    a 50 MB one."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"

@@ -21,6 +21,7 @@ from bioeval.tasks.readers.text_files import read_jsonl
 
 __all__ = [
     "atomic_write_bytes", "atomic_write_text", "jsonl", "jsonl_lines", "read_jsonl_file",
+    "require_writable_folder", "write_user_file",
     "safe_name", "sha256_file", "sha256_text",
 ]
 
@@ -46,8 +47,32 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
         raise
 
 
+def require_writable_folder(folder: Path, what: str) -> None:
+    """Fail in one line, before anything is written, unless ``folder`` is (or can become) a
+    writable folder: not a file, no file among its parents, not read-only."""
+    from bioeval.errors import BioevalError
+
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None:
+        return
+    if not existing.is_dir():
+        raise BioevalError(f"{what}: {existing} is a file, not a folder; choose another path")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BioevalError(f"{what}: folder {existing} is not writable; choose another path")
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_user_file(path: Path, payload: bytes, what: str) -> None:
+    """``atomic_write_bytes`` to a path the user chose: a failure is one line naming it."""
+    from bioeval.errors import BioevalError
+
+    try:
+        atomic_write_bytes(path, payload)
+    except OSError as error:
+        raise BioevalError(f"{what}: cannot write {path} ({error.strerror or error})") from None
 
 
 @functools.cache

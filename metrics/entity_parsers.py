@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from bioeval.errors import shorten
 from bioeval.metrics.entities import type_key
 from bioeval.metrics.types import Prediction, Span
 
@@ -203,7 +204,7 @@ def parse_token_labels(text: str, choices: Sequence[str] = ()) -> Prediction:
 
 def _require_list(value: Any, what: str) -> list[Any]:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-        raise ValueError(f"expected {what}, got {value!r}")
+        raise ValueError(f"expected {what}, got {shorten(value)}")
     return list(value)
 
 
@@ -211,7 +212,7 @@ def coerce_entity_list(value: Any, choices: Sequence[str] = ()) -> tuple[str, ..
     items = _require_list(value, "a list of entity strings")
     for item in items:
         if not isinstance(item, str):
-            raise ValueError(f"expected a list of entity strings, got the item {item!r}")
+            raise ValueError(f"expected a list of entity strings, got the item {shorten(item)}")
     return tuple(items)
 
 
@@ -221,10 +222,10 @@ def coerce_typed_entities(value: Any, choices: Sequence[str] = ()) -> tuple[tupl
         if isinstance(item, dict) and {"type", "text"} <= set(item):
             item = [item["type"], item["text"]]
         if not (isinstance(item, (list, tuple)) and len(item) == 2 and all(isinstance(x, str) for x in item)):
-            raise ValueError(f"expected a [type, entity string] pair, got {item!r}")
+            raise ValueError(f"expected a [type, entity string] pair, got {shorten(item)}")
         type_ = resolve_type(item[0], choices)
         if type_ is None:
-            raise ValueError(f"expected an entity type in {list(choices)}, got {item[0]!r}")
+            raise ValueError(f"expected an entity type in {list(choices)}, got {shorten(item[0])}")
         out.append((type_, item[1]))
     return tuple(out)
 
@@ -234,19 +235,19 @@ def coerce_spans(value: Any, choices: Sequence[str] = ()) -> tuple[Span, ...]:
     for item in _require_list(value, 'a list of {"start", "end", "type"} objects'):
         if isinstance(item, dict):
             if not {"start", "end", "type"} <= set(item):
-                raise ValueError(f'expected a {{"start", "end", "type"}} object, got {item!r}')
+                raise ValueError(f'expected a {{"start", "end", "type"}} object, got {shorten(item)}')
             start, end, type_ = item["start"], item["end"], item["type"]
         elif isinstance(item, (list, tuple)) and len(item) == 3:
             start, end, type_ = item
         else:
-            raise ValueError(f'expected a {{"start", "end", "type"}} object, got {item!r}')
+            raise ValueError(f'expected a {{"start", "end", "type"}} object, got {shorten(item)}')
         if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)) or not 0 <= start <= end:
-            raise ValueError(f"expected integer offsets with 0 <= start <= end, got {item!r}")
+            raise ValueError(f"expected integer offsets with 0 <= start <= end, got {shorten(item)}")
         if not isinstance(type_, str):
-            raise ValueError(f"expected a string type, got {item!r}")
+            raise ValueError(f"expected a string type, got {shorten(item)}")
         resolved = resolve_type(type_, choices)
         if resolved is None:
-            raise ValueError(f"expected an entity type in {list(choices)}, got {type_!r}")
+            raise ValueError(f"expected an entity type in {list(choices)}, got {shorten(type_)}")
         out.append(Span(start, end, resolved))
     return tuple(out)
 
@@ -255,7 +256,7 @@ def coerce_token_labels(value: Any, choices: Sequence[str] = ()) -> tuple[str, .
     items = _require_list(value, "a list of token labels")
     for item in items:
         if not isinstance(item, str):
-            raise ValueError(f"expected token label strings, got the item {item!r}")
+            raise ValueError(f"expected token label strings, got the item {shorten(item)}")
         if choices and item not in choices and item != "O":
-            raise ValueError(f"expected token labels in {['O', *choices]}, got {item!r}")
+            raise ValueError(f"expected token labels in {['O', *choices]}, got {shorten(item)}")
     return tuple(items)

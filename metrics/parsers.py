@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bioeval.errors import shorten
 from bioeval.metrics import entity_parsers
 from bioeval.metrics.entity_parsers import NONE_WORDS, split_items
 from bioeval.metrics.types import Prediction
@@ -161,31 +162,31 @@ def parse_number(text: str, choices: Sequence[str] | None = None) -> Prediction:
 
 def coerce_label(value: Any, choices: Sequence[str]) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"expected a label (one of {list(choices)}), got {value!r}")
+        raise ValueError(f"expected a label (one of {list(choices)}), got {shorten(value)}")
     label = str(value)
     if not choices or label in choices:
         return label
     read, _ = read_label(label, choices)
     if read is None:
-        raise ValueError(f"expected one of {list(choices)}, got {value!r}")
+        raise ValueError(f"expected one of {list(choices)}, got {shorten(value)}")
     return read
 
 
 def coerce_label_list(value: Any, choices: Sequence[str]) -> frozenset[str]:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-        raise ValueError(f"expected a list of labels (each one of {list(choices)}), got {value!r}")
+        raise ValueError(f"expected a list of labels (each one of {list(choices)}), got {shorten(value)}")
     return frozenset(coerce_label(item, choices) for item in value)
 
 
 def coerce_number(value: Any, choices: Sequence[str] = ()) -> float:
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {value!r}")
+        raise ValueError(f"expected a number, got {shorten(value)}")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"expected a number, got {value!r}") from None
+        raise ValueError(f"expected a number, got {shorten(value)}") from None
     if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise ValueError(f"expected a finite number, got {shorten(value)}")
     return number
 
 

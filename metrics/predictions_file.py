@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bioeval.errors import DataFileError
+from bioeval.errors import DataFileError, shorten
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.types import Prediction
 
@@ -59,13 +59,13 @@ def read_predictions_file(
             continue
         example_id, value = _parse_line(path, number, line)
         if example_id not in wanted:
-            raise DataFileError(path, f"unknown id {example_id!r}: the task has no such example", number)
+            raise DataFileError(path, f"unknown id {shorten(example_id)}: the task has no such example", number)
         if example_id in found:
-            raise DataFileError(path, f"id {example_id!r} given twice", number)
+            raise DataFileError(path, f"id {shorten(example_id)} given twice", number)
         try:
             found[example_id] = parser.read_json(value, choices)
         except ValueError as error:
-            raise DataFileError(path, f"id {example_id!r}: {error} ({parser.shape} for this task)", number) from None
+            raise DataFileError(path, f"id {shorten(example_id)}: {error} ({parser.shape} for this task)", number) from None
     missing = [str(example_id) for example_id in ids if str(example_id) not in found]
     if missing and not allow_missing:
         shown = ", ".join(repr(m) for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
@@ -89,5 +89,5 @@ def _parse_line(path: Path, number: int, line: str) -> tuple[str, Any]:
         raise DataFileError(path, 'expected a JSON object with "id" and "prediction"', number)
     example_id = obj["id"]
     if isinstance(example_id, bool) or not isinstance(example_id, (str, int)):
-        raise DataFileError(path, f"expected a string id, got {example_id!r}", number)
+        raise DataFileError(path, f"expected a string id, got {shorten(example_id)}", number)
     return str(example_id), obj["prediction"]

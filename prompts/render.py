@@ -27,6 +27,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from bioeval.prompts.template import Prompt
 
 SEPARATOR = "|||"
+MAX_RENDERED_CHARS = 200_000
+"""A rendered example longer than this is a template error (the longest real input, a PubMedQA
+or NER abstract with its instructions, is under 10 000): it would fill the run folder."""
 _PIPE_PROTECTOR = "\x00PIPE\x00"
 GLOBALS = ("answer_choices", "choice")
 FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
@@ -187,6 +190,10 @@ def render(prompt: Prompt, fields: Mapping[str, Any], example_id: str) -> Render
         raise TemplateError(f"{type(error).__name__}: {error}") from None
     except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError) as error:
         raise TemplateError(f"{type(error).__name__}: {error}") from None
+    if len(text) > MAX_RENDERED_CHARS:
+        raise TemplateError(
+            f"rendered text has {len(text)} characters; expected at most {MAX_RENDERED_CHARS}"
+        )
     parts = text.split(SEPARATOR)
     if len(parts) != 2:
         raise TemplateError(f"rendered text has {len(parts) - 1} '{SEPARATOR}'; expected 1")

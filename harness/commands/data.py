@@ -112,12 +112,15 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from bioeval.config.paths import resolve_data_dir
+    from bioeval.errors import BioevalError
     from bioeval.tasks.core.loading import has_split, load_split
     from bioeval.tasks.core.registry import views_named
 
     data_dir = resolve_data_dir(args.data_dir)
     for name in args.names:
         for spec, view in views_named(name):
+            if args.split and args.split not in view.splits:
+                raise BioevalError(f"task {view.name!r} has no split {args.split!r}; it has {sorted(view.splits)}")
             for split in [args.split] if args.split else list(view.splits):
                 if not has_split(spec, view, split, data_dir):
                     print(f"{view.name:28s} {split:10s} files missing")

@@ -91,6 +91,13 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"\n{len(warnings)} warnings (the gold read back differs from the annotation):")
         for problem in warnings:
             print("  " + problem.line(sizes.get(problem.view, 0)))
+    if not any(r.n_examples for r in reports):
+        from bioeval.errors import BioevalError
+
+        raise BioevalError(
+            f"no data for any of the {len(reports)} tasks checked in {data_dir}: templates were "
+            "only checked statically; expected the files in --data-dir (see `bioeval list datasets`)"
+        )
     if not errors:
         print(f"\nall templates pass on {sum(1 for r in reports if r.n_examples)} views with data")
         return 0
@@ -111,7 +118,7 @@ def _lint_status(problems) -> str:  # noqa: ANN001 - list of Problem
 def run_show(args: argparse.Namespace) -> int:
     from bioeval.config.paths import resolve_data_dir
     from bioeval.errors import BioevalError, UnknownNameError
-    from bioeval.prompting.select import candidate_prompts, check_fields, render_example
+    from bioeval.prompting.select import TemplateError, candidate_prompts, check_fields, render_example
     from bioeval.prompts.library import matches
     from bioeval.tasks.core.loading import load_split
 
@@ -135,7 +142,11 @@ def run_show(args: argparse.Namespace) -> int:
     split = args.split or view.eval_split
     examples = load_split(spec, view, split, resolve_data_dir(args.data_dir))
     example = _pick(examples, args.example, view.name, split)
-    rendered = render_example(prompt, view, example)
+    try:
+        rendered = render_example(prompt, view, example)
+    except TemplateError as error:
+        raise BioevalError(f"{prompt.source}: template {prompt.name!r} fails on {view.name} {split} "
+                           f"example {example.id!r}: {error}") from None
     print(f"task: {view.name}  split: {split}  example: {examples.index(example)} of "
           f"{len(examples)}  id: {example.id}")
     print(f"prompt: {prompt.family}/{prompt.name}  id: {prompt.id}  version: {prompt.version}")
@@ -167,7 +178,7 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bioeval.errors import BioevalError
-    from bioeval.prompting.interop import import_folder, write_imported
+    from bioeval.prompting.interop import ALREADY_IMPORTED, import_folder, write_imported
     from bioeval.prompts import library
     from bioeval.tasks.core.registry import all_views
 
@@ -187,8 +198,15 @@ def run_import(args: argparse.Namespace) -> int:
         target = ", ".join(result.views) or "no view"
         print(f"{result.path}: {result.dataset}{'/' + result.subset if result.subset else ''} -> "
               f"{target}: {count} imported, {len(result.skipped)} skipped")
+        for old, new in result.renamed:
+            print(f"  renamed {old!r} to {new!r} (names are [a-z0-9_]+)")
         for name, reason in result.skipped:
             print(f"  skipped {name!r}: {reason}")
+    present = any(ALREADY_IMPORTED in reason for r in results for _, reason in r.skipped)
+    if not accepted and not present:  # re-importing a folder already imported is not an error
+        skipped = sum(len(r.skipped) for r in results)
+        raise BioevalError(f"{args.folder}: none of its {skipped} templates could be imported "
+                           "(reasons above); nothing written")
     if args.dry_run or not accepted:
         print("nothing written" + (" (dry run)" if args.dry_run else ""))
         return 0

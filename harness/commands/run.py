@@ -3,15 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
+from bioeval.errors import BioevalError
+
 DEFAULT_MODEL = "smollm2-135m"
 
 
+DEVICE = re.compile(r"(cpu|mps|cuda(:\d+)?|auto)")
+
+
 def _names(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+    """Comma-separated names, kept as given (empty ones included) for ``check_names``."""
+    return [part.strip() for part in text.split(",")]
+
+
+def check_names(flag: str, names: list[str] | None) -> None:
+    """Refuse an empty list and empty items (``--tasks ''``, ``--model a,,b``, a stray comma)."""
+    if names is None:
+        return
+    if not any(names):
+        raise BioevalError(f"{flag} is empty; expected comma-separated names, e.g. {flag} {_EXAMPLES[flag]}")
+    if not all(names):
+        raise BioevalError(
+            f"{flag} {','.join(names)!r} has an empty name (a stray comma?); expected names "
+            f"separated by single commas"
+        )
+
+
+def check_device(device: str | None) -> None:
+    if device is not None and not DEVICE.fullmatch(device):
+        raise BioevalError(f"--device {device!r}: expected cpu, cuda, cuda:N, mps or auto")
+
+
+_EXAMPLES = {"--model": "majority,smollm2-135m", "--tasks": "gad,biosses", "--prompts": "bigbio"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,6 +82,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
                         help="auto: rank answer choices by log-likelihood where possible; "
                         "generate: always generate and parse")
+    parser.add_argument("--download", action="store_true",
+                        help="first fetch the public files the tasks need and the data directory "
+                        "lacks (sha256-checked; mirrors via $BIOEVAL_URL_REWRITE)")
 
 
 def default_output(models: list[str]) -> Path:
@@ -63,10 +94,22 @@ def default_output(models: list[str]) -> Path:
     return Path("results") / f"{stamp}_{safe_name('+'.join(models))[:80]}"
 
 
+def fetch_missing(task_names: list[str], data_dir: Path) -> None:
+    """``--download``: fetch what the tasks need before the plan checks the files."""
+    from bioeval.data.download import download_missing, parse_rewrites
+    from bioeval.run.plan import resolve_views
+
+    def say(outcome) -> None:  # noqa: ANN001 - Outcome
+        if outcome.status == "downloaded":
+            print(f"downloaded {outcome.path}", file=sys.stderr)
+
+    fetched = download_missing(resolve_views(task_names), data_dir, parse_rewrites([]), say)
+    if fetched:
+        print(f"fetched into {data_dir}: {', '.join(fetched)}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     import os
-
-    from bioeval.errors import BioevalError
 
     # lm-eval draws a bar per task and per request batch; bioeval shows its own (run.progress),
     # which pass disable=False. tqdm reads this when it is first imported, which is below.
@@ -83,8 +126,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check_arguments(args: argparse.Namespace) -> None:
-    from bioeval.errors import BioevalError
-
     for flag, value in (("--limit", args.limit), ("--sample", args.sample)):
         if value is not None and value < 1:
             raise BioevalError(f"{flag} must be a positive number of examples, not {value}")
@@ -94,6 +135,9 @@ def check_arguments(args: argparse.Namespace) -> None:
         raise BioevalError(f"--fewshot must be 0 or more examples, not {args.fewshot}")
     if args.batch_size < 1:
         raise BioevalError(f"--batch-size must be at least 1, not {args.batch_size}")
+    for flag, names in (("--model", args.model), ("--tasks", args.tasks), ("--prompts", args.prompts)):
+        check_names(flag, names)
+    check_device(args.device)
 
 
 def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
@@ -102,12 +146,20 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
     from bioeval.rundir.layout import RunFolder
 
     data_dir = resolve_data_dir(args.data_dir)
+    if args.download:
+        from bioeval.config.models import resolve_model
+
+        for name in args.model:  # unknown names fail before anything is fetched
+            resolve_model(name)
+        fetch_missing(args.tasks, data_dir)
     plan = build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
         sample=args.sample, seed=args.seed, fewshot=args.fewshot,
     )
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
+    for note in plan.notes:
+        print(f"bioeval: note: {note}", file=sys.stderr)
     output = Path(args.output) if args.output else default_output(args.model)
     folder = RunFolder.create(output)
     return finish(plan, folder, run_options(args, arguments))
@@ -118,7 +170,7 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
 
     return RunOptions(
         batch_size=args.batch_size,
-        device=args.device,
+        device=None if args.device == "auto" else args.device,
         mode=args.mode,
         command=tuple(sys.argv),
         arguments=arguments,

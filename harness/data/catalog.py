@@ -13,7 +13,8 @@ def availability(spec, view, data_dir: Path) -> str:  # noqa: ANN001 - DatasetSp
     from bioeval.tasks.core.spec import Access
 
     if has_split(spec, view, view.eval_split, data_dir):
-        return "present"
+        absent = [split for split in view.splits if not has_split(spec, view, split, data_dir)]
+        return f"present ({', '.join(absent)} missing)" if absent else "present"
     if spec.access is not Access.PUBLIC:
         return spec.access.value
     refs = view.splits.get(view.eval_split, ())
@@ -52,7 +53,7 @@ def what_to_do(data_dir: Path) -> list[str]:
     lines = []
     for spec in all_datasets():
         states = {availability(spec, view, data_dir) for view in spec.views}
-        if states <= {"present"}:
+        if all(state.startswith("present") for state in states):
             continue
         if spec.access is not Access.PUBLIC:
             how = spec.how_to_get or f"see {spec.homepage}"

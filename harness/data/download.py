@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bioeval.errors import BioevalError, UnknownNameError
+from bioeval.io import umask
 from bioeval.tasks.core.loading import is_present, sha256_file
-from bioeval.tasks.core.spec import Access, DatasetSpec, SourceFile
+from bioeval.tasks.core.spec import Access, DatasetSpec, SourceFile, View
 
 ENV_URL_REWRITE = "BIOEVAL_URL_REWRITE"
 TIMEOUT_SECONDS = 60
@@ -90,7 +91,8 @@ def download_dataset(
             raise UnknownNameError(f"source of {spec.name}", name, known)
     outcomes: list[Outcome] = []
     failures: list[str] = []
-    archives: dict[str, Path] = {}
+    archives: dict[str, Path | BioevalError] = {}
+    created = _missing_folders(data_dir / spec.name)
     with tempfile.TemporaryDirectory(prefix=".bioeval-download-", dir=_ensure(data_dir)) as scratch:
         for source in spec.sources:
             if sources and source.name not in sources:
@@ -98,6 +100,7 @@ def download_dataset(
             for source_file in source.files:
                 ref = f"{source.name}/{source_file.path}"
                 target = data_dir / spec.name / source.name / source_file.path
+                created.extend(_missing_folders(target.parent))
                 try:
                     status = _fetch(source_file, ref, target, rewrites, archives, Path(scratch))
                 except BioevalError as error:
@@ -105,10 +108,23 @@ def download_dataset(
                     failures.append(str(error))
                 outcomes.append(Outcome(ref, target, status))
                 report(outcomes[-1])
+    _remove_empty(created)
     if failures:
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
         raise BioevalError(f"{spec.name}: {failures[0]}{more}")
     return outcomes
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist yet (deepest first)."""
+    return [p for p in (folder, *folder.parents) if not p.exists()]
+
+
+def _remove_empty(folders: Sequence[Path]) -> None:
+    """Remove the folders a failed download created and left empty (deepest first)."""
+    for folder in sorted(set(folders), key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _fetch(
@@ -116,7 +132,7 @@ def _fetch(
     ref: str,
     target: Path,
     rewrites: Rewrites,
-    archives: dict[str, Path],
+    archives: dict[str, Path | BioevalError],
     scratch: Path,
 ) -> str:
     if source_file.url is None:
@@ -131,9 +147,16 @@ def _fetch(
             os.replace(temporary, target)
         return "downloaded"
     if url not in archives:
-        archives[url] = scratch / f"archive-{len(archives)}"
-        _download(url, archives[url], source_file.sha256)
-    _extract(archives[url], source_file.archive_member, target, url)
+        archive = scratch / f"archive-{len(archives)}"
+        try:
+            _download(url, archive, source_file.sha256)
+            archives[url] = archive
+        except BioevalError as error:
+            archives[url] = error  # the archive's other members fail the same way, unfetched
+    fetched = archives[url]
+    if isinstance(fetched, BioevalError):
+        raise fetched
+    _extract(fetched, source_file.archive_member, target, url)
     return "downloaded"
 
 
@@ -219,6 +242,7 @@ def _temporary(directory: Path, name: str, *, as_folder: bool = False) -> Iterat
         handle, raw = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=directory)
         os.close(handle)
         path = Path(raw)
+    os.chmod(path, (0o777 if as_folder else 0o666) & ~umask())  # not mkstemp's 0600 / 0700
     try:
         yield path
     finally:
@@ -231,3 +255,29 @@ def _temporary(directory: Path, name: str, *, as_folder: bool = False) -> Iterat
 def _ensure(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def download_missing(
+    views: Sequence[tuple[DatasetSpec, View]],
+    data_dir: Path,
+    rewrites: Rewrites = (),
+    report: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[str]:
+    """Fetch the sources of public datasets whose evaluated or training split misses a file;
+    returns the names of the datasets fetched. Credentialed datasets are left for the plan to
+    refuse with its advice."""
+    wanted: dict[str, tuple[DatasetSpec, set[str]]] = {}
+    for spec, view in views:
+        if spec.access is not Access.PUBLIC:
+            continue
+        for split in dict.fromkeys(s for s in (view.eval_split, view.train_split) if s):
+            for ref in view.splits.get(split, ()):
+                if spec.source_file(ref).url and missing_files_of(spec, ref, data_dir):
+                    wanted.setdefault(spec.name, (spec, set()))[1].add(ref.split("/", 1)[0])
+    for spec, source_names in wanted.values():
+        download_dataset(spec, data_dir, rewrites, sorted(source_names), report)
+    return list(wanted)
+
+
+def missing_files_of(spec: DatasetSpec, ref: str, data_dir: Path) -> bool:
+    return not is_present(ref, data_dir / spec.name / ref)

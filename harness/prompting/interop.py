@@ -33,6 +33,7 @@ from bioeval.tasks.core.spec import DatasetSpec, View
 
 IMPORTED_FAMILY = "imported"
 TEMPLATE_FILENAME = "templates.yaml"
+ALREADY_IMPORTED = "is already in the library"
 _SCHEMA_SUFFIX = re.compile(r"_(?:bigbio_(?P<schema>[a-z0-9]+)|source)$")
 BIGBIO_SCHEMAS = {"kb": "kb", "qa": "qa", "te": "entailment", "pairs": "pairs", "text": "text",
                   "t2t": "t2t"}
@@ -62,6 +63,7 @@ class ImportedFile:
     views: list[str] = field(default_factory=list)
     accepted: dict[str, list[Prompt]] = field(default_factory=dict)  # view -> prompts
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (template name, reason)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (PromptSource name, bioeval name)
 
 
 # ---------------------------------------------------------------- import
@@ -123,6 +125,11 @@ def strip_view_block(text: str | None) -> str | None:
     return _BLOCK.sub("", text, count=1) if text else text
 
 
+def rule_name(name: str) -> str:
+    """A PromptSource name ("Gene disease link?") under bioeval's rule ``[a-z0-9_]+``."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
 def import_folder(
     root: Path,
     views: Sequence[tuple[DatasetSpec, View]],
@@ -146,13 +153,18 @@ def import_folder(
             continue
         for raw in template_file.prompts:
             prompt = dataclasses.replace(
-                raw, jinja=strip_view_block(raw.jinja) or "",
+                raw, name=rule_name(raw.name), jinja=strip_view_block(raw.jinja) or "",
                 answer_choices=strip_view_block(raw.answer_choices),
             )
+            if not prompt.name:
+                report.skipped.append((raw.name, f"name {raw.name!r} has no letter or digit; expected [a-z0-9_]+"))
+                continue
+            if prompt.name != raw.name:
+                report.renamed.append((raw.name, prompt.name))
             for _, view in targets:
                 reason = _rejection(prompt, view, known, taken_ids)
                 if reason:
-                    report.skipped.append((prompt.name, f"{view.name}: {reason}"))
+                    report.skipped.append((raw.name, f"{view.name}: {reason}"))
                     continue
                 report.accepted.setdefault(view.name, []).append(
                     dataclasses.replace(prompt, target=view.name)
@@ -172,7 +184,7 @@ def _rejection(prompt: Prompt, view: View, known: Sequence[Prompt], taken: set[s
     except DataFileError as error:
         return str(error).split(f"template {prompt.name!r} ", 1)[-1]
     if prompt.id in taken:
-        return f"id {prompt.id} is already in the library"
+        return f"id {prompt.id} {ALREADY_IMPORTED}"
     names = {p.name for p in candidate_prompts(view, known)}
     if prompt.name in names:
         return f"name {prompt.name!r} is already used by a template of {view.name}"

@@ -17,7 +17,7 @@ from bioeval.report.html import to_html
 from bioeval.report.references import ReferenceRow, load_references, packaged_references
 from bioeval.report.tables import Report, build_leaderboard, build_prompt_tables
 from bioeval.report.text import to_csv, to_json, to_latex, to_markdown
-from bioeval.io import atomic_write_text
+from bioeval.io import require_writable_folder, write_user_file
 from bioeval.rundir.layout import RUN_FILE, SAMPLES_DIR, SCORES_FILE
 
 FORMATS: dict[str, Callable[[Report], str]] = {
@@ -52,6 +52,9 @@ def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
         if options.output.is_dir():
             raise BioevalError(f"--output {options.output} is a folder; give the report's file name")
         refuse_run_files(options.output, data)
+        require_writable_folder(options.output.parent, f"--output {options.output}")
+    if options.plots:
+        require_writable_folder(_plots_folder(options), "--plots-dir" if options.plots_dir else "--plots")
     references = _references(options.references)
     leaderboard = build_leaderboard(data, options.metric, options.statistic, options.suite, references)
     tables = build_prompt_tables(data, options.metric)
@@ -69,7 +72,7 @@ def write_report(report: Report, options: ReportOptions) -> str:
     """The rendered report; written atomically to ``options.output`` when one is given."""
     text = render(report, options.format)
     if options.output is not None:
-        atomic_write_text(options.output, text)
+        write_user_file(options.output, text.encode("utf-8"), "--output")
     return text
 
 
@@ -86,16 +89,17 @@ def _references(path: Path | None) -> tuple[ReferenceRow, ...]:
     return load_references(path) if path is not None else packaged_references()
 
 
+def _plots_folder(options: ReportOptions) -> Path:
+    if options.plots_dir is not None:
+        return options.plots_dir
+    return options.output.parent if options.output is not None else Path(".")
+
+
 def _with_plots(report: Report, options: ReportOptions) -> Report:
     from bioeval.report.plots import write_plots
 
     rows = [r for r in report.data.rows if options.metric is None or r.metric == options.metric]
-    if options.plots_dir is not None:
-        directory = options.plots_dir
-    elif options.output is not None:
-        directory = options.output.parent
-    else:
-        directory = Path(".")
+    directory = _plots_folder(options)
     stem = options.output.stem if options.output is not None else DEFAULT_STEM
     plots = write_plots(rows, directory, stem, links_from=options.output.parent if options.output else Path("."))
     data = report.data

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bioeval.errors import BioevalError
 from bioeval.report.data import ReportRow, delta_to_baseline
 from bioeval.report.tables import PlotFile
-from bioeval.io import atomic_write_bytes, safe_name
+from bioeval.io import write_user_file, safe_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -115,4 +115,4 @@ def _save(figure: Figure, path: Path, kind: str) -> None:
     metadata = {"Date": None} if kind == "svg" else {}
     with rc_context({"svg.hashsalt": "bioeval", "svg.fonttype": "path"}):
         figure.savefig(buffer, format=kind, metadata=metadata, bbox_inches="tight", pad_inches=0.15)
-    atomic_write_bytes(path, buffer.getvalue())
+    write_user_file(path, buffer.getvalue(), "--plots")

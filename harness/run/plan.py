@@ -92,6 +92,7 @@ class RunPlan:
     skipped: tuple[str, ...] = ()  # tasks left out because their files are absent
     suites: tuple[str, ...] = ()  # suites the run stands for (named, or all of whose tasks it plans)
     fewshot: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # task -> ids of its shots
+    notes: tuple[str, ...] = ()  # what the user should know, e.g. a --sample larger than a split
 
 
 def expand_task_names(names: Sequence[str]) -> list[str]:
@@ -209,6 +210,14 @@ def subset(examples: list[Example], limit: int | None, sample: int | None, seed:
     return examples[:limit] if limit is not None else examples
 
 
+def subset_note(view: View, size: int, limit: int | None, sample: int | None) -> list[str]:
+    """Say so when --sample or --limit asks for more examples than the split has."""
+    flag, asked = ("--sample", sample) if sample is not None else ("--limit", limit)
+    if asked is None or asked <= size:
+        return []
+    return [f"{flag} {asked}: {view.name} {view.eval_split} has only {size} examples; took all {size}"]
+
+
 def _files_under(path: Path) -> list[Path]:
     """A data file, or every file of a source folder (HoC's text/, DDI's XML folders)."""
     return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -252,9 +261,11 @@ def build_plan(
     tasks: list[PromptTask] = []
     files: list[Path] = []
     shots: dict[str, tuple[Example, ...]] = {}
+    notes: list[str] = []
     for spec, view in views:
         full = load_split(spec, view, view.eval_split, data_dir)
         examples = subset(full, limit, sample, seed)
+        notes.extend(subset_note(view, len(full), limit, sample))
         files.extend(split_files(spec, view, view.eval_split, data_dir).values())
         has_train = bool(view.train_split and has_split(spec, view, view.train_split, data_dir))
         if has_train:
@@ -268,7 +279,7 @@ def build_plan(
     planned = [view.name for _, view in views]
     return RunPlan(
         models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files,
-        skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]),
+        skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]), notes=tuple(notes),
         fewshot={name: tuple(e.id for e in chosen) for name, chosen in shots.items() if chosen},
     )
 

@@ -39,7 +39,7 @@ class RunFolder:
     @classmethod
     def create(cls, path: Path) -> RunFolder:
         if path.exists() and not path.is_dir():
-            raise BioevalError(f"--output {path} is a file, not a folder")
+            raise BioevalError(f"output {path} is a file, not a folder; choose another --output")
         if path.is_dir() and any(p.name != LOCK_FILE for p in path.iterdir()):
             hint = (
                 f"; it holds a run: continue it with `bioeval run --resume {path}`"
@@ -48,8 +48,14 @@ class RunFolder:
             raise BioevalError(f"output folder {path} already exists and is not empty{hint}; choose another --output")
         try:
             path.mkdir(parents=True, exist_ok=True)
+            probe = path / ".bioeval-write-test"
+            probe.touch()
+            probe.unlink()
         except OSError as error:
-            raise BioevalError(f"cannot create output folder {path}: {error.strerror}") from None
+            raise BioevalError(
+                f"output folder {path} cannot be created or written ({error.strerror}); "
+                "choose another --output"
+            ) from None
         return cls(path).lock()
 
     @classmethod

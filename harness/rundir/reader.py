@@ -53,4 +53,15 @@ def read_sample_rows(run_dir: Path, unit: UnitId) -> list[SampleRow]:
             f"{run_dir}: no samples for {unit.model} / {unit.task} / {unit.prompt} "
             f"(expected {path.relative_to(run_dir)})"
         )
-    return [SampleRow.from_json(raw, Where(path, line)) for line, raw in jsonl_lines(path)]
+    rows: list[SampleRow] = []
+    first_line: dict[str, int] = {}
+    for line, raw in jsonl_lines(path):
+        row = SampleRow.from_json(raw, Where(path, line))
+        if row.id in first_line:
+            raise DataFileError(
+                path, f"sample id {row.id!r} appears twice (first on line {first_line[row.id]}); "
+                "expected one line per example", line,
+            )
+        first_line[row.id] = line
+        rows.append(row)
+    return rows

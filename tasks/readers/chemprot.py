@@ -21,10 +21,12 @@ from pathlib import Path
 
 from bioeval.errors import DataFileError
 from bioeval.tasks.core.schemas import Entity, KBRecord, Passage, Relation, TextRecord
+from bioeval.tasks.core.validate import check_kb
 from bioeval.tasks.readers.masking import Argument, mask_pair
 from bioeval.tasks.readers.text_files import read_tsv
 
 ENTITY_TYPES = ("CHEMICAL", "GENE-Y", "GENE-N")
+GROUPS = tuple(f"CPR:{n}" for n in range(11))  # CPR:0 to CPR:10, as the guidelines define them
 EVALUATED_GROUPS = ("CPR:3", "CPR:4", "CPR:5", "CPR:6", "CPR:9")
 NEGATIVE = "false"
 SentenceSplitter = Callable[[str], list[str]]
@@ -71,6 +73,8 @@ def read_relations(path: Path) -> dict[str, list[Relation]]:
             or not arg2.startswith("Arg2:")
         ):
             raise DataFileError(path, "expected PMID, CPR:n, ..., Arg1:Tn, Arg2:Tm", line)
+        if group not in GROUPS:
+            raise DataFileError(path, f"relation group {group!r}; expected one of CPR:0 to CPR:10", line)
         found = relations.setdefault(pmid, [])
         found.append(Relation(f"{pmid}-R{len(found)}", group, arg1[5:], arg2[5:]))
     return relations
@@ -100,9 +104,13 @@ def read_documents(files: ChemProtFiles) -> list[KBRecord]:
                 relations=tuple(relations.get(pmid, ())),
             )
         )
-    unknown = sorted(set(entities) - {record.id for record in records})
-    if unknown:
-        raise DataFileError(files.entities, f"entities of PMID {unknown[0]} which has no abstract")
+    pmids = {record.id for record in records}
+    for path, found in ((files.entities, entities), (files.relations, relations)):
+        unknown = sorted(set(found) - pmids)
+        if unknown:
+            raise DataFileError(path, f"PMID {unknown[0]} has no abstract in {files.abstracts.name}")
+    for record in records:  # offsets match the text, relation arguments name entities
+        check_kb(record, f"{files.entities}, {files.relations}")
     return records
 
 

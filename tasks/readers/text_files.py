@@ -10,9 +10,14 @@ from typing import Any
 from bioeval.errors import DataFileError
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def read_text(path: Path) -> str:
-    """The file's text; a non-UTF-8 byte fails naming the line it is on."""
+    """The file's text; a non-UTF-8 byte fails naming the line it is on. A leading UTF-8
+    byte-order mark (as spreadsheet programs write it) is dropped."""
     data = path.read_bytes()
+    data = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

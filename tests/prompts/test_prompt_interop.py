@@ -67,9 +67,9 @@ def test_import_maps_subsets_onto_views_and_reports_what_it_skips(tmp_path):
     results = {r.path.parent.name: r for r in import_folder(tmp_path / "ps", all_views(), library.all_prompts())}
     gad = results["gad_blurb_bigbio_text"]
     assert gad.views == ["gad"]
-    assert [p.name for p in gad.accepted["gad"]] == ["gene disease link"]
+    assert [p.name for p in gad.accepted["gad"]] == ["gene_disease_link"]
     assert gad.skipped[0][0] == "uses the source schema" and "['label', 'sentence']" in gad.skipped[0][1]
-    assert [p.name for p in results["biosses_bigbio_pairs"].accepted["biosses"]] == ["score them"]
+    assert [p.name for p in results["biosses_bigbio_pairs"].accepted["biosses"]] == ["score_them"]
     pqa = results["pqa_labeled"]
     assert pqa.views == ["pubmed_qa"] and not pqa.accepted
     assert "final_decision" in pqa.skipped[0][1]
@@ -98,7 +98,7 @@ def test_cli_import_writes_a_library_folder_that_is_then_selectable(tmp_path, mo
     library.read_directory.cache_clear()
     gad = views_named("gad")[0][1]
     imported = prompts_for_view(gad, ["imported"])
-    assert [(p.name, p.family, p.target) for p in imported] == [("gene disease link", "imported", "gad")]
+    assert [(p.name, p.family, p.target) for p in imported] == [("gene_disease_link", "imported", "gad")]
     assert main(["prompts", "check", "gad", "biosses", "--data-dir", str(shared_data), "--quiet"]) == 0
     # importing again adds nothing: the ids are in the library now
     assert main(["prompts", "import", str(tmp_path / "ps")]) == 0
