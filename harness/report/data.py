@@ -69,7 +69,8 @@ class ReportData:
 
 
 def load_runs(paths: Sequence[Path], family: str | None = None) -> ReportData:
-    """Read every run folder; resolve repeated (model, task) pairs in favour of the later run."""
+    """Read every run folder; where two runs hold the same (model, task), the one evaluated on
+    more examples wins, and of equal ones the later; the report says which and why."""
     if not paths:
         raise BioevalError("give at least one run folder")
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))
@@ -77,7 +78,7 @@ def load_runs(paths: Sequence[Path], family: str | None = None) -> ReportData:
     labels = [p.name if names.count(p.name) == 1 else str(p) for p in unique]
     loaded = [_load_run(p, label) for p, label in zip(unique, labels)]
     order = sorted(range(len(loaded)), key=lambda i: (loaded[i][0].started, i))
-    winners: dict[tuple[str, str], str] = {}
+    winners: dict[tuple[str, str], tuple[str, int]] = {}  # (model, task) -> (run, n)
     notes: list[str] = []
     warnings: list[str] = []
     for index in order:
@@ -86,17 +87,20 @@ def load_runs(paths: Sequence[Path], family: str | None = None) -> ReportData:
             warnings.append(
                 f"run {info.name} has status {info.status!r}: reporting the {len(rows)} score rows it finished"
             )
-        for pair in dict.fromkeys((row.model, row.task) for row in rows):
-            if pair in winners and winners[pair] != info.name:
-                notes.append(
-                    f"{pair[0]} on {pair[1]}: run {info.name} (later) replaces run {winners[pair]}"
-                )
-            winners[pair] = info.name
+        sizes: dict[tuple[str, str], int] = {}
+        for row in rows:
+            sizes[(row.model, row.task)] = max(sizes.get((row.model, row.task), 0), row.n)
+        for pair, n in sizes.items():
+            note = _replacement(pair, winners.get(pair), info.name, n)
+            if note:
+                (warnings if "fewer examples" in note else notes).append(note)
+            if pair not in winners or n >= winners[pair][1]:
+                winners[pair] = (info.name, n)
     kept = [
         row
         for index in order
         for row in loaded[index][1]
-        if winners[(row.model, row.task)] == row.run
+        if winners[(row.model, row.task)][0] == row.run
     ]
     every_row = [row for index in order for row in loaded[index][1]]
     if family is not None:
@@ -120,6 +124,19 @@ def _load_run(path: Path, label: str) -> tuple[RunInfo, list[ReportRow]]:
     record = read_run_record(path)
     info = RunInfo(path=path, name=label, status=record.status, started=record.started, suites=record.suites)
     return info, report_rows(read_score_rows(path, required=record.status not in UNFINISHED), record, label)
+
+
+def _replacement(pair: tuple[str, str], before: tuple[str, int] | None, run: str, n: int) -> str:
+    """What the report says when a later run holds a (model, task) an earlier one holds too."""
+    if before is None or before[0] == run:
+        return ""
+    (model, task), (earlier, earlier_n) = pair, before
+    if n >= earlier_n:
+        return f"{model} on {task}: run {run} (later, n={n}) replaces run {earlier} (n={earlier_n})"
+    return (
+        f"{model} on {task}: kept run {earlier} (n={earlier_n}); the later run {run} has fewer examples "
+        f"(n={n})"
+    )
 
 
 def report_rows(rows: Sequence[ScoreRow], record: RunRecord | None, run: str) -> list[ReportRow]:

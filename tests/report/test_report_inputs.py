@@ -84,8 +84,29 @@ def test_later_run_wins_for_the_same_model_and_task(model_run: Path, tmp_path: P
     ner_earlier = [r["value"] for r in read_rows(model_run)
                    if r["model"] == FAKE_MODEL and r["task"] == "bc5cdr_chem" and r["metric"] == "entity_f1"]
     assert fake["cells"][2]["value"] == pytest.approx(sum(ner_earlier) / len(ner_earlier))  # only in the earlier run
-    assert f"{FAKE_MODEL} on gad: run later_run (later) replaces run model_run" in document["notes"]
+    n = later_rows[0]["n"]
+    assert f"{FAKE_MODEL} on gad: run later_run (later, n={n}) replaces run model_run (n={n})" in document["notes"]
     assert [r["name"] for r in document["runs"]] == ["model_run", "later_run"]
+
+
+def test_a_later_run_on_fewer_examples_does_not_replace_a_fuller_one(
+    model_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baseline = [r for r in read_rows(model_run) if r["model"] == "majority" and r["task"] == "gad"]
+    small = [dict(r, n=r["n"] - 10) for r in baseline + fake_model_rows(baseline, shift=0.2)]
+    later = synthetic_run(tmp_path / "sampled_run", small, started="2999-01-01T00:00:00+00:00",
+                          models={"majority": "majority", FAKE_MODEL: "hf"})
+    capsys.readouterr()
+    assert main(["report", str(model_run), str(later), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    full = baseline[0]["n"]
+    expected = (f"{FAKE_MODEL} on gad: kept run model_run (n={full}); the later run sampled_run has fewer "
+                f"examples (n={full - 10})")
+    assert expected in document["notes"] and expected in captured.err
+    earlier = [r["value"] for r in read_rows(model_run)
+               if r["model"] == FAKE_MODEL and r["task"] == "gad" and r["metric"] == "micro_f1"]
+    assert document["leaderboard"]["rows"][0]["cells"][0]["value"] == pytest.approx(sum(earlier) / len(earlier))
 
 
 def test_a_report_never_overwrites_run_files(model_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
