@@ -16,6 +16,7 @@ from bioeval.errors import BioevalError
 
 HUB_TIMEOUT_SECONDS = 5.0
 CONFIG_FILE = "config.json"
+_NETWORK_MODULES = ("httpx", "httpcore", "requests", "urllib3", "socket", "ssl")
 
 
 def check_hf(spec: ModelSpec) -> None:
@@ -92,11 +93,9 @@ def _ask_hub(model: str, ident: str, revision: str | None) -> None:
         raise BioevalError(f"model {model!r}: {ident!r} is not a model on the Hugging Face Hub (no {CONFIG_FILE})") from None
     except errors.HfHubHTTPError as error:
         raise BioevalError(f"{unreachable} ({_first_line(error)})") from None
-    except (OSError, ValueError) as error:  # connection refused, DNS, timeouts (httpx errors are OSError-like)
-        raise BioevalError(f"{unreachable} ({type(error).__name__})") from None
-    except Exception as error:  # httpx.ConnectError and friends do not derive from OSError
-        if type(error).__module__.split(".")[0] in ("httpx", "httpcore", "requests", "urllib3"):
-            raise BioevalError(f"{unreachable} ({type(error).__name__})") from None
+    except Exception as error:  # connection refused, DNS, timeouts: httpx's errors are not OSErrors
+        if isinstance(error, OSError) or type(error).__module__.startswith(_NETWORK_MODULES):
+            raise BioevalError(f"{unreachable} ({type(error).__name__}: {_first_line(error)})") from None
         raise
 
 
