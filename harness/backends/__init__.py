@@ -47,8 +47,20 @@ SCORES_LOGLIKELIHOOD: dict[str, bool] = {"hf": True, "majority": True}
 (as a chat API would have to: it returns text, not the probability of a given answer)."""
 
 
+def _check_hf(spec: ModelSpec) -> None:
+    from bioeval.backends.preflight import check_hf
+
+    check_hf(spec)
+
+
+PREFLIGHT: dict[str, Callable[[ModelSpec], None]] = {"hf": _check_hf}
+"""Per backend, the checks that a model can load (settings, packages, weights reachable),
+made when the run is planned, before the baseline runs."""
+
+
 def check_backend(spec: ModelSpec) -> None:
-    """Fail before anything loads when a model's backend cannot run in this version."""
+    """Fail before anything loads when a model's backend cannot run in this version, or the
+    model cannot be loaded by it."""
     if spec.backend not in LOADERS:
         from bioeval.errors import BioevalError
 
@@ -56,6 +68,8 @@ def check_backend(spec: ModelSpec) -> None:
             f"model {spec.name!r} uses the {spec.backend!r} backend, which this version of bioeval "
             f"cannot run yet; available backends: {', '.join(sorted(LOADERS))}"
         )
+    if spec.backend in PREFLIGHT:
+        PREFLIGHT[spec.backend](spec)
 
 
 def load_model(spec: ModelSpec, options: LoadOptions) -> Any:

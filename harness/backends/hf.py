@@ -1,10 +1,17 @@
-"""Hugging Face transformers models through lm-eval's ``HFLM`` (causal and seq2seq)."""
+"""Hugging Face transformers models through lm-eval's ``HFLM`` (causal and seq2seq).
+
+HFLM loads the model itself from a folder or Hub id, except when bioeval must build it
+(bitsandbytes quantization, an explicit device map or ``max_memory``: see
+``bioeval.backends.quantize``); then HFLM gets the model object plus the tokenizer's folder,
+the batch size and the backend kind, and places nothing itself (the model is already placed).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bioeval.backends import LoadOptions
+from bioeval.backends.hf_settings import hf_settings
 from bioeval.config.models import ModelSpec
 
 
@@ -14,19 +21,35 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def load_hf(spec: ModelSpec, options: LoadOptions) -> Any:
-    from lm_eval.models.huggingface import HFLM
-
-    pretrained = spec.pretrained
+def model_source(spec: ModelSpec) -> str:
+    """The folder or Hub id to load (a GGUF alias's converted folder)."""
     if spec.gguf is not None:
         from bioeval.backends.gguf import converted_folder
 
-        pretrained = str(converted_folder(spec))
-    kwargs: dict[str, Any] = {
-        "pretrained": pretrained,
+        return str(converted_folder(spec))
+    assert spec.pretrained is not None, f"hf model {spec.name!r} has no 'pretrained'"
+    return spec.pretrained
+
+
+def load_hf(spec: ModelSpec, options: LoadOptions) -> Any:
+    from lm_eval.models.huggingface import HFLM
+
+    settings = hf_settings(spec)
+    pretrained = model_source(spec)
+    device = options.device or default_device()
+    common: dict[str, Any] = {
         "backend": spec.kind,
         "batch_size": options.batch_size,
-        "device": options.device or default_device(),
+        "trust_remote_code": settings.trust_remote_code,
     }
-    kwargs.update(spec.args)  # e.g. dtype, load_in_8bit, trust_remote_code, revision
-    return HFLM(**kwargs)
+    if settings.revision:
+        common["revision"] = settings.revision
+    if settings.bioeval_builds_model:
+        from bioeval.backends.quantize import build_model
+
+        model = build_model(pretrained, spec.kind, settings, device)
+        return HFLM(pretrained=model, tokenizer=pretrained, **common)
+    return HFLM(
+        pretrained=pretrained, device=device, dtype=settings.dtype, parallelize=settings.parallelize,
+        **common,
+    )

@@ -7,6 +7,7 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bioeval.errors import BioevalError
 
@@ -77,6 +78,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", help="run folder to create (default: results/<time>_<models>)")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:0 ... (default: auto)")
+    parser.add_argument("--quantize", choices=("int8", "nf4", "none"), default=None,
+                        help="load hf models through bitsandbytes in 8 or 4 bits (none: full "
+                        "precision, overriding an alias's default)")
+    parser.add_argument("--model-args", default=None, metavar="K=V,...",
+                        help="hf loading settings: dtype, device_map, max_memory "
+                        "(0:70GiB;1:70GiB;cpu:200GiB), parallelize, trust_remote_code, revision")
     parser.add_argument("--skip-missing", action="store_true",
                         help="leave out tasks whose data files are absent (say which) instead of failing")
     parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
@@ -154,7 +161,7 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
         fetch_missing(args.tasks, data_dir)
     plan = build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
-        sample=args.sample, seed=args.seed, fewshot=args.fewshot,
+        sample=args.sample, seed=args.seed, fewshot=args.fewshot, **model_overrides(args),
     )
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
@@ -163,6 +170,14 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
     output = Path(args.output) if args.output else default_output(args.model)
     folder = RunFolder.create(output)
     return finish(plan, folder, run_options(args, arguments))
+
+
+def model_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """``--quantize`` and ``--model-args`` as ``build_plan``'s keywords."""
+    from bioeval.backends.hf_settings import parse_model_args
+
+    text = getattr(args, "model_args", None)
+    return {"quantize": getattr(args, "quantize", None), "model_args": parse_model_args(text) if text else None}
 
 
 def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: ANN201 - RunOptions

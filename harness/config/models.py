@@ -18,9 +18,11 @@ BASELINE = "majority"
 """The majority-class baseline: its alias and its backend's name."""
 BACKENDS = ("hf", "vllm", "openai-chat", "openai-completions", BASELINE)
 KINDS = ("causal", "seq2seq")
+QUANTIZE = ("int8", "nf4")
+"""bitsandbytes weight formats of the hf backend: LLM.int8 and 4-bit NormalFloat."""
 _FIELDS = {
     "backend", "pretrained", "kind", "gguf", "chat", "params", "study", "notes", "base_url",
-    "api_key_env", "args",
+    "api_key_env", "args", "quantize",
 }
 
 
@@ -46,6 +48,7 @@ class ModelSpec:
     base_url: str | None = None
     api_key_env: str | None = None
     args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    quantize: str | None = None  # one of QUANTIZE (hf backend)
 
 
 def _config_text() -> tuple[str, str]:
@@ -76,6 +79,9 @@ def _spec(name: str, entry: Any, origin: str) -> ModelSpec:
     kind = entry.get("kind", "causal")
     if kind not in KINDS:
         raise DataFileError(origin, f"model {name!r}: kind {kind!r}; expected one of {KINDS}")
+    quantize = entry.get("quantize")
+    if quantize is not None and quantize not in QUANTIZE:
+        raise DataFileError(origin, f"model {name!r}: quantize {quantize!r}; expected one of {QUANTIZE}")
     gguf = entry.get("gguf")
     return ModelSpec(
         name=name,
@@ -90,6 +96,7 @@ def _spec(name: str, entry: Any, origin: str) -> ModelSpec:
         base_url=entry.get("base_url"),
         api_key_env=entry.get("api_key_env"),
         args=dict(entry.get("args") or {}),
+        quantize=quantize,
     )
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError
@@ -233,14 +234,19 @@ def build_plan(
     sample: int | None = None,
     seed: int = 0,
     fewshot: int = 0,
+    quantize: str | None = None,
+    model_args: Mapping[str, Any] | None = None,
 ) -> RunPlan:
     """Resolve and check everything before a model loads.
 
     ``limit`` keeps the first N examples of each task, ``sample`` a random N (seeded, in file
     order); ``skip_missing`` drops tasks whose files are absent instead of failing; ``fewshot``
-    shows K training examples before each (see ``bioeval.run.fewshot``).
+    shows K training examples before each (see ``bioeval.run.fewshot``); ``quantize`` and
+    ``model_args`` override the hf models' loading settings.
     """
-    models = tuple(resolve_model(name) for name in model_names)
+    from bioeval.backends.hf_settings import with_overrides
+
+    models = tuple(with_overrides(resolve_model(name), quantize, model_args) for name in model_names)
     for model in models:
         check_backend(model)
     views = resolve_views(task_names)

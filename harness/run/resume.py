@@ -22,7 +22,7 @@ IGNORED_MODEL_FIELDS = ("gguf_path",)  # where the weights package is installed 
 
 
 def resume(args: argparse.Namespace, add_arguments: Callable[[argparse.ArgumentParser], None]) -> int:
-    from bioeval.commands.run import check_arguments, finish, run_options
+    from bioeval.commands.run import check_arguments, finish, model_overrides, run_options
     from bioeval.run.plan import build_plan
     from bioeval.run.record import run_record
     from bioeval.run.runner import models_to_run
@@ -44,7 +44,7 @@ def resume(args: argparse.Namespace, add_arguments: Callable[[argparse.ArgumentP
     check_arguments(options)
     plan = build_plan(options.model, options.tasks, options.prompts, Path(options.data_dir),
                       options.limit, options.skip_missing, sample=options.sample, seed=options.seed,
-                      fewshot=options.fewshot)
+                      fewshot=options.fewshot, **model_overrides(options))
     run = run_options(options, tuple(recorded))
     fresh = run_record(plan, run, models_to_run(plan))
     differences = record_differences(record, fresh)

@@ -1,0 +1,112 @@
+"""Loading settings of the hf backend: an alias's ``args:``, ``--model-args`` and ``--quantize``.
+
+Only the settings named in ``SETTINGS`` are accepted (a typo fails at start with a hint), so a
+run never hands lm-eval or transformers a keyword they would reject after the baseline ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bioeval.config.models import BASELINE, QUANTIZE, ModelSpec
+from bioeval.errors import BioevalError, UnknownNameError
+
+SETTINGS = ("dtype", "device_map", "max_memory", "parallelize", "trust_remote_code", "revision")
+DTYPES = ("auto", "float32", "float16", "bfloat16")
+_BOOLEAN = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+@dataclass(frozen=True)
+class HfSettings:
+    """How an hf model is loaded, checked once from a ModelSpec."""
+
+    dtype: str = "auto"
+    device_map: str | dict[str, Any] | None = None  # "auto", "balanced", ... or {module: device}
+    max_memory: dict[int | str, str] | None = None  # {0: "70GiB", 1: "70GiB", "cpu": "200GiB"}
+    parallelize: bool = False  # lm-eval's spelling of device_map="auto" over the visible GPUs
+    trust_remote_code: bool = False
+    revision: str | None = None
+    quantize: str | None = None
+
+    @property
+    def bioeval_builds_model(self) -> bool:
+        """bitsandbytes and explicit device maps need the model object built here: lm-eval's
+        HFLM rejects a ``quantization_config`` among its model arguments and knows no
+        per-device ``max_memory``."""
+        return bool(self.quantize or self.device_map is not None or self.max_memory)
+
+
+def hf_settings(spec: ModelSpec) -> HfSettings:
+    """The spec's ``args`` as HfSettings; unknown or malformed settings are a user error."""
+    where = f"model {spec.name!r}"
+    for key in spec.args:
+        if key not in SETTINGS:
+            raise UnknownNameError(f"hf setting (in the args of {where})", key, SETTINGS)
+    args = dict(spec.args)
+    dtype = str(args.get("dtype", "auto"))
+    if dtype not in DTYPES:
+        raise BioevalError(f"{where}: dtype {dtype!r}; expected one of {', '.join(DTYPES)}")
+    max_memory = args.get("max_memory")
+    if max_memory is not None and not isinstance(max_memory, Mapping):
+        raise BioevalError(f"{where}: max_memory must map devices to sizes, e.g. 0:70GiB;cpu:200GiB")
+    return HfSettings(
+        dtype=dtype,
+        device_map=args.get("device_map"),
+        max_memory={_device_key(k): str(v) for k, v in max_memory.items()} if max_memory else None,
+        parallelize=_boolean(args.get("parallelize", False), "parallelize", where),
+        trust_remote_code=_boolean(args.get("trust_remote_code", False), "trust_remote_code", where),
+        revision=str(args["revision"]) if args.get("revision") is not None else None,
+        quantize=spec.quantize,
+    )
+
+
+def parse_model_args(text: str) -> dict[str, Any]:
+    """``k=v,k=v`` as given to ``--model-args``; ``max_memory=0:70GiB;1:70GiB;cpu:200GiB``."""
+    out: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
+            raise BioevalError(f"--model-args: expected key=value, got {part!r}")
+        if key == "max_memory":
+            out[key] = _memory_map(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _memory_map(value: str) -> dict[int | str, str]:
+    pairs = [p.partition(":") for p in value.split(";") if p.strip()]
+    if not pairs or any(not sep or not size for _, sep, size in pairs):
+        raise BioevalError(f"--model-args max_memory={value!r}: expected DEVICE:SIZE;..., e.g. 0:70GiB;cpu:200GiB")
+    return {_device_key(device.strip()): size.strip() for device, _, size in pairs}
+
+
+def _device_key(device: Any) -> int | str:
+    text = str(device).strip()
+    return int(text) if text.isdigit() else text
+
+
+def _boolean(value: Any, key: str, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    parsed = _BOOLEAN.get(str(value).strip().lower())
+    if parsed is None:
+        raise BioevalError(f"{where}: {key}={value!r}; expected true or false")
+    return parsed
+
+
+def with_overrides(spec: ModelSpec, quantize: str | None, model_args: Mapping[str, Any] | None) -> ModelSpec:
+    """A spec with ``--quantize`` (``none`` drops an alias's default) and ``--model-args``
+    applied; both apply to hf models only, the baseline ignores them."""
+    if spec.backend == BASELINE or (quantize is None and not model_args):
+        return spec
+    if spec.backend != "hf":
+        flag = "--quantize" if quantize is not None else "--model-args"
+        raise BioevalError(f"{flag} applies to hf models; model {spec.name!r} uses the {spec.backend!r} backend")
+    if quantize is not None and quantize != "none" and quantize not in QUANTIZE:
+        raise BioevalError(f"--quantize {quantize!r}; expected one of {', '.join((*QUANTIZE, 'none'))}")
+    chosen = spec.quantize if quantize is None else (None if quantize == "none" else quantize)
+    return replace(spec, quantize=chosen, args={**spec.args, **dict(model_args or {})})
