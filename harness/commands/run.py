@@ -85,6 +85,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--download", action="store_true",
                         help="first fetch the public files the tasks need and the data directory "
                         "lacks (sha256-checked; mirrors via $BIOEVAL_URL_REWRITE)")
+    parser.add_argument("--base-url", default=None,
+                        help="OpenAI-compatible server of the API models, e.g. http://127.0.0.1:8000/v1")
+    parser.add_argument("--model-args", default=None,
+                        help="KEY=VALUE,... for the models (not the baseline), e.g. "
+                        "num_concurrent=8,timeout=60,max_retries=5 for API models")
 
 
 def default_output(models: list[str]) -> Path:
@@ -154,7 +159,8 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
         fetch_missing(args.tasks, data_dir)
     plan = build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
-        sample=args.sample, seed=args.seed, fewshot=args.fewshot,
+        sample=args.sample, seed=args.seed, fewshot=args.fewshot, base_url=args.base_url,
+        model_args=parse_model_args(args.model_args) if args.model_args else None,
     )
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
@@ -184,6 +190,7 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
 
 def finish(plan, folder, options, previous=None, finished=()) -> int:  # noqa: ANN001
     """Execute the plan under the signal handlers and print the summary."""
+    from bioeval.backends.usage import usage_lines
     from bioeval.report.terminal import format_summary
     from bioeval.run.runner import execute
     from bioeval.run.signals import stop_on_signals
@@ -191,6 +198,9 @@ def finish(plan, folder, options, previous=None, finished=()) -> int:  # noqa: A
 
     with stop_on_signals():
         rows = execute(plan, folder, options, previous=previous, finished=finished)
-    print(format_summary(rows, read_run_record(folder.path)))
+    record = read_run_record(folder.path)
+    print(format_summary(rows, record))
+    for line in usage_lines(record.models):  # API models: requests, retries, failures, tokens
+        print(line)
     print(f"\nrun folder: {folder.path}")
     return 0
