@@ -47,6 +47,7 @@ def vllm_url(smollm_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     command = [
         str(VLLM), "serve", str(smollm_folder), "--host", "127.0.0.1", "--port", str(port),
         "--dtype", "float32", "--max-model-len", "2048", "--max-logprobs", "20",
+        "--enforce-eager", "--optimization-level", "0",  # no torch.compile warm-up (minutes on a CPU)
     ]
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": "1", "OMP_NUM_THREADS": "2"}
     with log.open("w") as sink:
