@@ -146,6 +146,7 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 
 def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
+    from bioeval.config.overrides import parse_model_args
     from bioeval.config.paths import resolve_data_dir
     from bioeval.run.plan import build_plan
     from bioeval.rundir.layout import RunFolder

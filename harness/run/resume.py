@@ -18,11 +18,13 @@ from typing import Any
 from bioeval.errors import BioevalError
 from bioeval.rundir.records import RunRecord
 
-IGNORED_MODEL_FIELDS = ("gguf_path",)  # where the weights package is installed may move
+IGNORED_MODEL_FIELDS = ("gguf_path", "usage")  # where the weights package is installed may move;
+# an API model's usage is what the interrupted attempt spent
 
 
 def resume(args: argparse.Namespace, add_arguments: Callable[[argparse.ArgumentParser], None]) -> int:
     from bioeval.commands.run import check_arguments, finish, run_options
+    from bioeval.config.overrides import parse_model_args
     from bioeval.run.plan import build_plan
     from bioeval.run.record import run_record
     from bioeval.run.runner import models_to_run
@@ -44,7 +46,9 @@ def resume(args: argparse.Namespace, add_arguments: Callable[[argparse.ArgumentP
     check_arguments(options)
     plan = build_plan(options.model, options.tasks, options.prompts, Path(options.data_dir),
                       options.limit, options.skip_missing, sample=options.sample, seed=options.seed,
-                      fewshot=options.fewshot)
+                      fewshot=options.fewshot,
+                      base_url=options.base_url,
+                      model_args=parse_model_args(options.model_args) if options.model_args else None)
     run = run_options(options, tuple(recorded))
     fresh = run_record(plan, run, models_to_run(plan))
     differences = record_differences(record, fresh)

@@ -96,3 +96,5 @@ def test_permanent_faults_are_recorded_on_their_examples(
     assert failed_examples > 0 and usage["failed"] >= failed_examples
     assert usage["retries"] == 2 * usage["failed"]
     assert f"{usage['failed']} failed after retries" in out
+    cached = (tmp_path / "run" / "cache" / f"{safe_name(model)}.jsonl").read_text().splitlines()
+    assert len(cached) == usage["requests"] - usage["failed"]  # failures are asked again on resume
