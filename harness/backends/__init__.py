@@ -35,14 +35,31 @@ def _majority(spec: ModelSpec, options: LoadOptions) -> Any:
     return MajorityLM(answers=dict(options.majority_answers or {}))
 
 
+def _api(spec: ModelSpec, options: LoadOptions) -> Any:
+    from bioeval.backends.api import load_api
+
+    return load_api(spec)
+
+
+def _check_api(spec: ModelSpec) -> None:
+    from bioeval.backends.api import check_api
+
+    check_api(spec)
+
+
 LOADERS: dict[str, Loader] = {
     "hf": _hf,
     "majority": _majority,
+    "openai-completions": _api,
+    "openai-chat": _api,
 }
-"""Backends that can run now. "vllm", "openai-chat" and "openai-completions" are declared in
-model aliases but have no loader yet: a run naming them fails at start (``check_backend``)."""
+"""Backends that can run now. "vllm" is declared in model aliases but has no loader yet: a run
+naming it fails at start (``check_backend``)."""
 
-SCORES_LOGLIKELIHOOD: dict[str, bool] = {"hf": True, "majority": True}
+CHECKS: dict[str, Callable[[ModelSpec], None]] = {"openai-completions": _check_api, "openai-chat": _check_api}
+"""Checks run at plan time, before anything loads (an API server that is down, a missing key)."""
+
+SCORES_LOGLIKELIHOOD: dict[str, bool] = {"hf": True, "majority": True, "openai-completions": True}
 """Backends that can rank answer choices by log-likelihood; others generate and are parsed
 (as a chat API would have to: it returns text, not the probability of a given answer)."""
 

@@ -7,10 +7,10 @@ run never hands lm-eval or transformers a keyword they would reject after the ba
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from bioeval.config.models import BASELINE, QUANTIZE, ModelSpec
+from bioeval.config.models import ModelSpec
 from bioeval.errors import BioevalError, UnknownNameError
 
 SETTINGS = ("dtype", "device_map", "max_memory", "parallelize", "trust_remote_code", "revision")
@@ -62,28 +62,6 @@ def hf_settings(spec: ModelSpec) -> HfSettings:
     )
 
 
-def parse_model_args(text: str) -> dict[str, Any]:
-    """``k=v,k=v`` as given to ``--model-args``; ``max_memory=0:70GiB;1:70GiB;cpu:200GiB``."""
-    out: dict[str, Any] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, sep, value = part.partition("=")
-        key, value = key.strip(), value.strip()
-        if not sep or not key:
-            raise BioevalError(f"--model-args: expected key=value, got {part!r}")
-        if key == "max_memory":
-            out[key] = _memory_map(value)
-        else:
-            out[key] = value
-    return out
-
-
-def _memory_map(value: str) -> dict[int | str, str]:
-    pairs = [p.partition(":") for p in value.split(";") if p.strip()]
-    if not pairs or any(not sep or not size for _, sep, size in pairs):
-        raise BioevalError(f"--model-args max_memory={value!r}: expected DEVICE:SIZE;..., e.g. 0:70GiB;cpu:200GiB")
-    return {_device_key(device.strip()): size.strip() for device, _, size in pairs}
-
-
 def _device_key(device: Any) -> int | str:
     text = str(device).strip()
     return int(text) if text.isdigit() else text
@@ -96,17 +74,3 @@ def _boolean(value: Any, key: str, where: str) -> bool:
     if parsed is None:
         raise BioevalError(f"{where}: {key}={value!r}; expected true or false")
     return parsed
-
-
-def with_overrides(spec: ModelSpec, quantize: str | None, model_args: Mapping[str, Any] | None) -> ModelSpec:
-    """A spec with ``--quantize`` (``none`` drops an alias's default) and ``--model-args``
-    applied; both apply to hf models only, the baseline ignores them."""
-    if spec.backend == BASELINE or (quantize is None and not model_args):
-        return spec
-    if spec.backend != "hf":
-        flag = "--quantize" if quantize is not None else "--model-args"
-        raise BioevalError(f"{flag} applies to hf models; model {spec.name!r} uses the {spec.backend!r} backend")
-    if quantize is not None and quantize != "none" and quantize not in QUANTIZE:
-        raise BioevalError(f"--quantize {quantize!r}; expected one of {', '.join((*QUANTIZE, 'none'))}")
-    chosen = spec.quantize if quantize is None else (None if quantize == "none" else quantize)
-    return replace(spec, quantize=chosen, args={**spec.args, **dict(model_args or {})})

@@ -45,14 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def plan(args: argparse.Namespace) -> int:
-    from bioeval.backends.hf_settings import with_overrides
+    from bioeval.config.overrides import with_overrides
     from bioeval.backends.memory import parse_gpus, size_model
     from bioeval.config.models import resolve_model
     from bioeval.errors import BioevalError
 
     if args.batch_size < 1 or args.tokens < 1:
         raise BioevalError("--batch-size and --tokens must be at least 1")
-    spec = with_overrides(resolve_model(args.model), args.quantize, None)
+    (spec,) = with_overrides([resolve_model(args.model)], quantize=args.quantize)
     if spec.backend != "hf":
         raise BioevalError(f"`bioeval plan` sizes hf models; {spec.name!r} uses the {spec.backend!r} backend")
     gpus = parse_gpus(args.gpus) if args.gpus else None
@@ -133,7 +133,7 @@ def _size(value: float) -> str:
 
 
 def report_lines(spec: Any, source: str, sequence: Any, where: str, sized: Any, gpus: Any) -> list[str]:
-    from bioeval.backends.memory import Gpus, device_map_on, fewest_gpus
+    from bioeval.backends.memory import device_map_on, fewest_gpus
 
     need = sized.need
     how = f"{need.quantize} linear layers, the rest {need.dtype}" if need.quantize else need.dtype

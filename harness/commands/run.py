@@ -81,9 +81,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quantize", choices=("int8", "nf4", "none"), default=None,
                         help="load hf models through bitsandbytes in 8 or 4 bits (none: full "
                         "precision, overriding an alias's default)")
-    parser.add_argument("--model-args", default=None, metavar="K=V,...",
-                        help="hf loading settings: dtype, device_map, max_memory "
-                        "(0:70GiB;1:70GiB;cpu:200GiB), parallelize, trust_remote_code, revision")
     parser.add_argument("--skip-missing", action="store_true",
                         help="leave out tasks whose data files are absent (say which) instead of failing")
     parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
@@ -92,6 +89,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--download", action="store_true",
                         help="first fetch the public files the tasks need and the data directory "
                         "lacks (sha256-checked; mirrors via $BIOEVAL_URL_REWRITE)")
+    parser.add_argument("--base-url", default=None,
+                        help="OpenAI-compatible server of the API models, e.g. http://127.0.0.1:8000/v1")
+    parser.add_argument("--model-args", default=None, metavar="K=V,...",
+                        help="settings of the models (not the baseline), over their aliases' args: "
+                        "hf dtype, device_map, max_memory (0:70GiB;1:70GiB;cpu:200GiB), parallelize, "
+                        "trust_remote_code, revision; API num_concurrent, timeout, max_retries ...")
 
 
 def default_output(models: list[str]) -> Path:
@@ -173,11 +176,15 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
 
 
 def model_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """``--quantize`` and ``--model-args`` as ``build_plan``'s keywords."""
-    from bioeval.backends.hf_settings import parse_model_args
+    """``--quantize``, ``--base-url`` and ``--model-args`` as ``build_plan``'s keywords."""
+    from bioeval.config.overrides import parse_model_args
 
     text = getattr(args, "model_args", None)
-    return {"quantize": getattr(args, "quantize", None), "model_args": parse_model_args(text) if text else None}
+    return {
+        "quantize": getattr(args, "quantize", None),
+        "base_url": getattr(args, "base_url", None),
+        "model_args": parse_model_args(text) if text else None,
+    }
 
 
 def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: ANN201 - RunOptions
@@ -199,6 +206,7 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
 
 def finish(plan, folder, options, previous=None, finished=()) -> int:  # noqa: ANN001
     """Execute the plan under the signal handlers and print the summary."""
+    from bioeval.backends.usage import usage_lines
     from bioeval.report.terminal import format_summary
     from bioeval.run.runner import execute
     from bioeval.run.signals import stop_on_signals
@@ -206,6 +214,9 @@ def finish(plan, folder, options, previous=None, finished=()) -> int:  # noqa: A
 
     with stop_on_signals():
         rows = execute(plan, folder, options, previous=previous, finished=finished)
-    print(format_summary(rows, read_run_record(folder.path)))
+    record = read_run_record(folder.path)
+    print(format_summary(rows, record))
+    for line in usage_lines(record.models):  # API models: requests, retries, failures, tokens
+        print(line)
     print(f"\nrun folder: {folder.path}")
     return 0

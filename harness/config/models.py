@@ -110,5 +110,5 @@ def resolve_model(name: str) -> ModelSpec:
         if not ident:
             raise BioevalError(f"model {name!r}: nothing after '{backend}:'")
         kind = "seq2seq" if any(tag in ident.lower() for tag in ("t5", "t0", "bart")) else "causal"
-        return ModelSpec(name=name, backend=backend, pretrained=ident, kind=kind)
+        return ModelSpec(name=name, backend=backend, pretrained=ident, kind=kind, chat=backend == "openai-chat")
     raise UnknownNameError("model", name, list(aliases) + [f"{b}:<id>" for b in BACKENDS[:4]])

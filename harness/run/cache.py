@@ -23,6 +23,7 @@ from typing import Any
 
 from lm_eval.api.model import LM
 
+from bioeval.backends.failures import request_error
 from bioeval.io import safe_name
 
 CACHE_DIR = "cache"
@@ -70,7 +71,7 @@ class RequestCache:
 
 def _cacheable(value: Any) -> bool:
     """Answers worth keeping: not a recorded failure (those are asked again on resume)."""
-    return not getattr(value, "failed", False)
+    return not getattr(value, "failed", False) and request_error(value) is None
 
 
 def _lines(path: Path) -> Iterator[str]:

@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bioeval.backends.failures import request_error
 from bioeval.metrics.parsers import PARSERS
 from bioeval.rundir.records import Mode
 from bioeval.run.plan import PromptTask
@@ -145,6 +146,9 @@ def evaluate_many(
 
 def _raw_output(sample: Mapping[str, Any], mode: Mode) -> RawOutput:
     responses = sample.get("filtered_resps") or sample.get("resps") or []
+    failed = next((e for e in map(request_error, responses) if e is not None), None)
+    if failed is not None:  # an API request that failed after its retries
+        return RawOutput(text=None, error=failed)
     if mode is Mode.RANK:
         logliks = tuple(float(_first(r)) for r in responses)
         choices = sample["doc"]["choices"]

@@ -11,13 +11,14 @@ import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
+from pathlib import Path
 
 from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.registry import METRICS, from_promptsource
 from bioeval.config.models import ModelSpec, resolve_model
+from bioeval.config.overrides import with_overrides
 from bioeval.prompting.select import (
     TemplateError,
     prompts_for_view,
@@ -235,18 +236,17 @@ def build_plan(
     seed: int = 0,
     fewshot: int = 0,
     quantize: str | None = None,
+    base_url: str | None = None,
     model_args: Mapping[str, Any] | None = None,
 ) -> RunPlan:
     """Resolve and check everything before a model loads.
 
     ``limit`` keeps the first N examples of each task, ``sample`` a random N (seeded, in file
     order); ``skip_missing`` drops tasks whose files are absent instead of failing; ``fewshot``
-    shows K training examples before each (see ``bioeval.run.fewshot``); ``quantize`` and
-    ``model_args`` override the hf models' loading settings.
+    shows K training examples before each (see ``bioeval.run.fewshot``); ``quantize``,
+    ``base_url`` and ``model_args`` are the command line's model settings (config.overrides).
     """
-    from bioeval.backends.hf_settings import with_overrides
-
-    models = tuple(with_overrides(resolve_model(name), quantize, model_args) for name in model_names)
+    models = with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize)
     for model in models:
         check_backend(model)
     views = resolve_views(task_names)

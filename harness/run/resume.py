@@ -18,7 +18,8 @@ from typing import Any
 from bioeval.errors import BioevalError
 from bioeval.rundir.records import RunRecord
 
-IGNORED_MODEL_FIELDS = ("gguf_path",)  # where the weights package is installed may move
+IGNORED_MODEL_FIELDS = ("gguf_path", "usage")  # where the weights package is installed may move;
+# an API model's usage is what the interrupted attempt spent
 
 
 def resume(args: argparse.Namespace, add_arguments: Callable[[argparse.ArgumentParser], None]) -> int:

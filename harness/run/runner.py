@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model
+from bioeval.backends.usage import usage_line
 from bioeval.config.models import BASELINE, ModelSpec, model_aliases
 from bioeval.run.cache import CACHE_DIR, CachedLM, RequestCache
 from bioeval.run.engine import evaluate_many, quiet_libraries
@@ -115,6 +116,7 @@ class Runner:
                 self._evaluate_group(lm, model, group)
         done = ModelDone(model.name, round(time.monotonic() - started, 1))
         self.record = replace(self.record, models_done=(*self.record.models_done, done))
+        self.record_usage(model, lm)
         self.folder.write_run(self.record)
 
     def _mode(self, model: ModelSpec, task: PromptTask) -> Mode:
@@ -127,7 +129,8 @@ class Runner:
         if model.backend == BASELINE:
             return lm  # answers by task, in no time: nothing to cache
         cache = RequestCache(self.folder.path / CACHE_DIR, model.name)
-        return CachedLM(lm, cache, chunk=self.options.batch_size, progress=self.progress.requests)
+        chunk = max(self.options.batch_size, getattr(lm, "chunk_size", 0))  # API models: many in flight
+        return CachedLM(lm, cache, chunk=chunk, progress=self.progress.requests)
 
     def _evaluate_group(self, lm: Any, model: ModelSpec, group: Sequence[PromptTask]) -> None:
         """All prompts of a dataset in one engine call; the units not yet done are written.
@@ -144,6 +147,16 @@ class Runner:
                 self.progress.units_done()
         self.progress(f"[{model.name}] {group[0].view.name}: {time.monotonic() - started:.1f}s")
 
+    def record_usage(self, model: ModelSpec, lm: object) -> None:
+        """An API model's requests, retries, failures and tokens (and cost) into run.json."""
+        usage_record = getattr(getattr(lm, "lm", lm), "usage_record", None)  # inside CachedLM
+        if usage_record is None:
+            return
+        usage = usage_record()
+        entry = {**self.record.models.get(model.name, {}), "usage": usage}
+        self.record = replace(self.record, models={**self.record.models, model.name: entry})
+        self.progress(f"[{model.name}] {usage_line(usage)}")
+
     def _write_unit(self, model: ModelSpec, task: PromptTask, mode: Mode, scored: ScoredUnit) -> None:
         self.folder.write_samples(model.name, task.view.name, task.prompt.name, scored.sample_rows())
         note, versus = "", {}
@@ -155,7 +168,11 @@ class Runner:
             if baseline is not None:
                 versus = {c.metric: c for c in compare_with_baseline(task.info, scored, baseline)}
         unit = unit_id(model, task, mode)
-        rows = [ScoreRow.of(unit, score, note, versus.get(score.metric)) for score in scored.scores]
+        if scored.n_failed:
+            note = "; ".join(p for p in (note, f"{scored.n_failed} examples without output (errors in the samples)") if p)
+        rows = [
+            ScoreRow.of(unit, score, note, versus.get(score.metric), scored.n_failed) for score in scored.scores
+        ]
         self.folder.append_scores(rows)
         self.rows.extend(rows)
 

@@ -138,21 +138,24 @@ class ScoreRow:
     n_unparsed: int
     note: str = ""
     vs_baseline: VsBaseline | None = None
+    n_failed: int = 0  # examples without an output from the model (e.g. API errors); in n_unparsed
 
     @classmethod
-    def of(cls, unit: UnitId, score: Score, note: str = "", versus: Comparison | None = None) -> ScoreRow:
+    def of(
+        cls, unit: UnitId, score: Score, note: str = "", versus: Comparison | None = None, n_failed: int = 0
+    ) -> ScoreRow:
         return cls(
             unit=unit, metric=score.metric, value=score.value, ci_low=score.ci_low,
             ci_high=score.ci_high, n=score.n, n_unparsed=score.n_unparsed,
             note="; ".join(part for part in (score.note, note) if part),
-            vs_baseline=None if versus is None else VsBaseline.of(versus),
+            vs_baseline=None if versus is None else VsBaseline.of(versus), n_failed=n_failed,
         )
 
     def to_json(self) -> dict[str, Any]:
         row = {
             **self.unit.to_json(), "metric": self.metric, "value": self.value,
             "ci_low": self.ci_low, "ci_high": self.ci_high, "n": self.n,
-            "n_unparsed": self.n_unparsed, "note": self.note,
+            "n_unparsed": self.n_unparsed, "n_failed": self.n_failed, "note": self.note,
         }
         if self.vs_baseline is not None:
             row["vs_baseline"] = self.vs_baseline.to_json()
@@ -179,7 +182,7 @@ class ScoreRow:
             unit=unit, metric=where.name(raw, "metric"), value=where.number(raw, "value"),
             ci_low=where.number(raw, "ci_low"), ci_high=where.number(raw, "ci_high"),
             n=where.count(raw, "n"), n_unparsed=where.count(raw, "n_unparsed"),
-            note=str(raw.get("note") or ""),
+            n_failed=where.count(raw, "n_failed"), note=str(raw.get("note") or ""),
             vs_baseline=None if versus is None else VsBaseline.from_json(versus, where),
         )
 

@@ -132,6 +132,11 @@ class ScoredUnit:
     references: tuple[Any, ...]
     scores: tuple[Score, ...]
 
+    @property
+    def n_failed(self) -> int:
+        """Examples whose prompt rendered but the model gave no output (an API error ...)."""
+        return sum(o.error is not None and o.input is not None and not o.output for o in self.outcomes)
+
     def sample_rows(self) -> list[SampleRow]:
         return [
             SampleRow(

@@ -34,7 +34,7 @@ def rescore_run(run_dir: Path) -> tuple[list[ScoreRow], Path]:
         _check_count(run_dir, unit, len(samples), counts[unit])
         outcomes = [Outcome.of_sample(row) for row in samples]
         scored = score_outcomes(info, unit.mode, outcomes, f"prompt {unit.prompt!r} of {unit.task}")
-        rows.extend(ScoreRow.of(unit, score) for score in scored.scores)
+        rows.extend(ScoreRow.of(unit, score, n_failed=scored.n_failed) for score in scored.scores)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     out = run_dir / f"rescored-{stamp}.jsonl"
     atomic_write_text(out, jsonl(row.to_json() for row in rows))

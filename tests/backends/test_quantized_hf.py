@@ -57,13 +57,14 @@ def test_quantized_smollm2_runs_end_to_end(bits: str, layer: str, most_mib: int,
 
 
 def test_model_args_and_quantize_override_an_alias() -> None:
-    from bioeval.backends.hf_settings import hf_settings, parse_model_args, with_overrides
+    from bioeval.backends.hf_settings import hf_settings
+    from bioeval.config.overrides import parse_model_args, with_overrides
     from bioeval.config.models import model_aliases
 
     bloom = model_aliases()["bloom"]
     assert bloom.quantize == "int8" and model_aliases()["opt-66b"].quantize == "int8"
     args = parse_model_args("dtype=bfloat16,max_memory=0:70GiB;1:70GiB;cpu:200GiB,parallelize=true,revision=v1")
-    settings = hf_settings(with_overrides(bloom, "none", args))
+    settings = hf_settings(with_overrides([bloom], model_args=args, quantize="none")[0])
     assert settings.quantize is None and settings.dtype == "bfloat16" and settings.parallelize
     assert settings.max_memory == {0: "70GiB", 1: "70GiB", "cpu": "200GiB"} and settings.revision == "v1"
     assert settings.bioeval_builds_model  # max_memory per device: lm-eval's HFLM has no such argument
