@@ -115,7 +115,8 @@ def _with_plots(report: Report, options: ReportOptions) -> Report:
     stem = options.output.stem if options.output is not None else DEFAULT_STEM
     links_from = options.output.parent if options.output else Path(".")
     plots = write_plots(rows, directory, stem, links_from=links_from)
-    figure3 = write_figure3(report.data.rows, directory, stem, links_from) if plots else None
+    # the study's Figure 3 pools each task's primary metric: drawn when no --metric narrows the report
+    figure3 = write_figure3(report.data.rows, directory, stem, links_from) if plots and options.metric is None else None
     if figure3 is not None:
         plots = plots + (figure3,)
     data = report.data

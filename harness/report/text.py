@@ -136,7 +136,8 @@ def to_markdown(report: Report) -> str:
         parts.append(f"### {table.task} - {table.metric} (n={table.n}, {len(table.rows)} prompts)")
         parts.append(_md_table(prompt_header(table), prompt_body(table), 3))
     for plot in report.plots:
-        parts.append(f"![{plot.metric}: score minus the majority baseline per prompt]({plot.link})")
+        alt = plot.caption or f"{plot.metric}: score minus the majority baseline per prompt"
+        parts.append(f"![{alt}]({plot.link})")
     return "\n\n".join(parts) + "\n"
 
 
