@@ -41,18 +41,17 @@ def read_samples(data: ReportData, max_examples: int) -> tuple[SampleUnit, ...]:
     from bioeval.rundir.reader import read_sample_rows
 
     paths = {run.name: run.path for run in data.runs}
-    units = []
+    units: dict[str, SampleUnit] = {}
     for row in data.rows:
-        key = (row.model, row.task, row.prompt)
-        if units and any((u.model, u.task, u.prompt) == key for u in units[-8:]):
-            continue
+        key = unit_key(row.model, row.task, row.prompt)
+        if key in units:
+            continue  # the same unit's other metrics
         try:
             rows = read_sample_rows(paths[row.run], row.score.unit)
         except BioevalError:
             continue  # a run without samples/: its cells have no drill-down
-        units.append(SampleUnit(row.model, row.task, row.prompt, len(rows), tuple(rows[:max_examples])))
-    unique = {unit_key(u.model, u.task, u.prompt): u for u in units}
-    return tuple(unique.values())
+        units[key] = SampleUnit(row.model, row.task, row.prompt, len(rows), tuple(rows[:max_examples]))
+    return tuple(units.values())
 
 
 def _asset(name: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bioeval.config.suites import Suite
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.aggregate import over_prompts
 from bioeval.report.data import ReportData, ReportRow
@@ -188,10 +189,10 @@ def biomistral_table(data: ReportData, table: ReferenceTable) -> LayoutTable:
     return LayoutTable(f"{table.paper} {table.table}", (), tuple(header), tuple(rows), tuple(kinds), 3, tuple(notes))
 
 
-def _suite_cell(suite: object, scores: dict[str, float | None]) -> str:
+def _suite_cell(suite: Suite | None, scores: dict[str, float | None]) -> str:
     from bioeval.report.tables import benchmark_value
 
     if suite is None:
         return ""
-    value = benchmark_value(suite, scores)  # type: ignore[arg-type]
+    value = benchmark_value(suite, scores)
     return "incomplete" if value is None else ours(value)

@@ -130,7 +130,7 @@ def _yaml(text: str, origin: str) -> Any:
 
 def _table(key: str, entry: Any, origin: str) -> ReferenceTable:
     where = f"table {key!r}"
-    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), dict) for k in ("metrics",)):
+    if not isinstance(entry, dict) or not isinstance(entry.get("metrics"), dict):
         raise DataFileError(origin, f"{where}: expected a mapping with 'metrics' and 'rows'")
     rows = entry.get("rows")
     if not isinstance(rows, list) or not entry.get("source"):
