@@ -34,6 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "(default: configs/reference_scores.yaml when present)")
     parser.add_argument("--plots", action="store_true",
                         help="also write box plots per metric (PNG and SVG; needs matplotlib)")
+    parser.add_argument("--layout", choices=("bigbio", "biomistral-nlu"),
+                        help="render the paper's tables with this run's rows beside the published ones: "
+                        "bigbio = BigBIO Tables 2-3 (Avg / Best per dataset, majority and fine-tuned SOTA "
+                        "rows), biomistral-nlu = BioMistral-NLU Table 5 (BLURB and BLUE rows)")
+    parser.add_argument("--folds", type=int, default=5,
+                        help="folds of the cross-validated best prompt when no validation run is given (default 5)")
+    parser.add_argument("--max-examples", type=int, default=100,
+                        help="HTML drill-down: examples embedded per (model, task, prompt) (default 100)")
     parser.add_argument("--plots-dir", help="folder for the plots (default: beside --output, else .)")
     parser.set_defaults(handler=run)
 
@@ -53,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         plots=args.plots,
         plots_dir=Path(args.plots_dir) if args.plots_dir else None,
         output=Path(args.output) if args.output else None,
+        layout=args.layout,
+        folds=args.folds,
+        max_examples=args.max_examples,
     )
     report = build_report([Path(p) for p in args.run_dirs], options)
     for warning in report.data.warnings:

@@ -2,7 +2,9 @@
 
 A suite has ``description``, ``reference`` (the paper), ``tasks`` (view names) and optionally
 ``groups`` ({group name: [tasks]}) for benchmarks whose score is a macro average of group
-averages (BLURB), or is a plain macro average over tasks (BLUE) when no groups are given.
+averages (BLURB), or is a plain macro average over tasks (BLUE) when no groups are given, and
+optionally ``deviations``: where the suite's tasks differ from the benchmark as published (shown
+by ``bioeval list suites`` and by every report that shows the suite's score).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Suite:
     reference: str
     tasks: tuple[str, ...]
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    deviations: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +51,7 @@ def _suite(name: str, entry: Any, origin: str) -> Suite:
         reference=str(entry.get("reference", "")),
         tasks=tuple(str(t) for t in entry["tasks"]),
         groups=tuple((str(g), tuple(str(t) for t in ts)) for g, ts in groups.items()),
+        deviations=tuple(" ".join(str(d).split()) for d in entry.get("deviations") or ()),
     )
 
 

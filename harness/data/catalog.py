@@ -89,5 +89,8 @@ def models_table() -> str:
 def suites_table() -> str:
     from bioeval.config.suites import all_suites
 
-    rows = [(s.name, len(s.tasks), ",".join(s.tasks), s.description) for s in all_suites().values()]
-    return format_table(("suite", "tasks", "task names", "description"), rows)
+    suites = all_suites().values()
+    rows = [(s.name, len(s.tasks), ",".join(s.tasks), s.description) for s in suites]
+    table = format_table(("suite", "tasks", "task names", "description"), rows)
+    notes = [f"{s.name}: differs from the published benchmark: {d}" for s in suites for d in s.deviations]
+    return "\n".join([table, "", *notes]) if notes else table

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.report.data import ReportData, load_runs
-from bioeval.report.html import to_html
-from bioeval.report.references import ReferenceRow, load_references, packaged_references
+from bioeval.report.interactive import read_samples, to_html
+from bioeval.report.layouts import LAYOUTS, build_layout
+from bioeval.report.selection import choose_prompts
+from bioeval.report.references import ReferenceRow, load_references, packaged_references, packaged_tables
 from bioeval.report.tables import Report, build_leaderboard, build_prompt_tables
 from bioeval.report.text import to_csv, to_json, to_latex, to_markdown
 from bioeval.io import require_writable_folder, write_user_file
@@ -41,12 +43,17 @@ class ReportOptions:
     plots: bool = False
     plots_dir: Path | None = None
     output: Path | None = None
+    layout: str | None = None  # "bigbio" or "biomistral-nlu": the paper's tables
+    folds: int = 5  # cross-validation folds for the honest best prompt
+    max_examples: int = 100  # HTML drill-down: examples embedded per (model, task, prompt)
 
 
 def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
     """Read the runs and build both tables and, if asked, the plots (written to disk)."""
     if options.format not in FORMATS:
         raise UnknownNameError("report format", options.format, FORMATS)
+    if options.layout is not None and options.layout not in LAYOUTS:
+        raise UnknownNameError("layout", options.layout, LAYOUTS)
     data = load_runs(run_dirs, options.family)
     if options.output is not None:
         if options.output.is_dir():
@@ -58,7 +65,11 @@ def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
     references = _references(options.references)
     leaderboard = build_leaderboard(data, options.metric, options.statistic, options.suite, references)
     tables = build_prompt_tables(data, options.metric)
-    report = Report(data=data, leaderboard=leaderboard, prompt_tables=tables)
+    choices = choose_prompts(data, options.folds)
+    layout = build_layout(options.layout, data, packaged_tables(), choices) if options.layout else ()
+    samples = read_samples(data, options.max_examples) if options.format == "html" else ()
+    report = Report(data=data, leaderboard=leaderboard, prompt_tables=tables, layout=layout,
+                    choices=choices, samples=samples)
     if options.plots:
         report = _with_plots(report, options)
     return report
@@ -96,12 +107,18 @@ def _plots_folder(options: ReportOptions) -> Path:
 
 
 def _with_plots(report: Report, options: ReportOptions) -> Report:
+    from bioeval.report.figure3 import write_figure3
     from bioeval.report.plots import write_plots
 
     rows = [r for r in report.data.rows if options.metric is None or r.metric == options.metric]
     directory = _plots_folder(options)
     stem = options.output.stem if options.output is not None else DEFAULT_STEM
-    plots = write_plots(rows, directory, stem, links_from=options.output.parent if options.output else Path("."))
+    links_from = options.output.parent if options.output else Path(".")
+    plots = write_plots(rows, directory, stem, links_from=links_from)
+    # the study's Figure 3 pools each task's primary metric: drawn when no --metric narrows the report
+    figure3 = write_figure3(report.data.rows, directory, stem, links_from) if plots and options.metric is None else None
+    if figure3 is not None:
+        plots = plots + (figure3,)
     data = report.data
     if not plots:
         warning = "--plots: no model besides the majority baseline has scores to compare; no plot written"

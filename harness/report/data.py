@@ -1,6 +1,7 @@
 """Reading run folders for ``bioeval report``: score rows, run facts, and which run wins.
 
-Only ``run.json`` and ``scores.jsonl`` are read (never a model, never a data file). Several
+Only ``run.json`` and ``scores.jsonl`` are read here (never a model, never a data file; the
+honest best-prompt choice and the HTML drill-down read ``samples/`` too). Several
 runs may be given; where two of them hold the same model on the same task, the run that
 started later wins for that (model, task) and the report says so. Every non-baseline row
 carries the score of its own run's majority baseline on the same prompt and metric, so
@@ -16,6 +17,8 @@ from pathlib import Path
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.rundir.reader import UNFINISHED, read_run_record, read_score_rows
 from bioeval.rundir.records import RunRecord, ScoreRow, VsBaseline
+
+DEV_SPLITS = ("validation", "dev")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class RunInfo:
     status: str
     started: str
     suites: tuple[str, ...]  # suites the run was asked for (by name, or all of their tasks)
+    split: str = "test"  # the split the run evaluated (config.split; "test" when not recorded)
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class ReportData:
     warnings: tuple[str, ...]  # the subset of notes also printed to stderr
     tasks: tuple[str, ...] = ()  # by first appearance over all runs, oldest first
     models: tuple[str, ...] = ()  # likewise
+    dev_rows: tuple[ReportRow, ...] = ()  # rows of validation runs: for choosing prompts, not reported
 
 
 def load_runs(paths: Sequence[Path], family: str | None = None) -> ReportData:
@@ -76,7 +81,11 @@ def load_runs(paths: Sequence[Path], family: str | None = None) -> ReportData:
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))
     names = [p.name for p in unique]
     labels = [p.name if names.count(p.name) == 1 else str(p) for p in unique]
-    loaded = [_load_run(p, label) for p, label in zip(unique, labels)]
+    everything = [_load_run(p, label) for p, label in zip(unique, labels)]
+    dev_rows = tuple(row for info, rows in everything if info.split in DEV_SPLITS for row in rows)
+    loaded = [item for item in everything if item[0].split not in DEV_SPLITS]
+    if not loaded:
+        raise BioevalError("every run folder given is a validation run; give the test runs too")
     order = sorted(range(len(loaded)), key=lambda i: (loaded[i][0].started, i))
     winners: dict[tuple[str, str], tuple[str, int]] = {}  # (model, task) -> (run, n)
     notes: list[str] = []
@@ -117,12 +126,15 @@ def load_runs(paths: Sequence[Path], family: str | None = None) -> ReportData:
         warnings=tuple(warnings),
         tasks=tuple(dict.fromkeys(row.task for row in every_row)),
         models=tuple(dict.fromkeys(row.model for row in every_row)),
+        dev_rows=dev_rows,
     )
 
 
 def _load_run(path: Path, label: str) -> tuple[RunInfo, list[ReportRow]]:
     record = read_run_record(path)
-    info = RunInfo(path=path, name=label, status=record.status, started=record.started, suites=record.suites)
+    split = str(record.config.get("split") or "test")
+    info = RunInfo(path=path, name=label, status=record.status, started=record.started, suites=record.suites,
+                   split=split)
     return info, report_rows(read_score_rows(path, required=record.status not in UNFINISHED), record, label)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.aggregate import blue_score, blurb_score
@@ -24,7 +25,12 @@ from bioeval.report.references import ReferenceRow
 from bioeval.config.suites import Suite, all_suites
 from bioeval.metrics.aggregate import AGGREGATES, over_prompts
 
-MODEL, BASELINE, REFERENCE = "model", "baseline", "reference"
+if TYPE_CHECKING:
+    from bioeval.report.interactive import SampleUnit
+    from bioeval.report.layouts import LayoutTable
+    from bioeval.report.selection import PromptChoice
+
+MODEL, BASELINE, REFERENCE, DELTA = "model", "baseline", "reference", "delta"
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Aggregates:
 class LeaderboardColumn:
     task: str
     metric: str
+    dataset: str = ""  # the dataset the task's view reads (reference figures match on either)
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class BenchmarkScore:
 @dataclass(frozen=True)
 class LeaderboardRow:
     label: str
-    kind: str  # MODEL, BASELINE or REFERENCE
+    kind: str  # MODEL, BASELINE, REFERENCE or DELTA (this run minus a paper's row, same alias)
     cells: tuple[LeaderboardCell | None, ...]  # aligned with Leaderboard.columns
     benchmarks: tuple[BenchmarkScore, ...]  # aligned with Leaderboard.suites
     source: str = ""  # where a reference row's figures come from
@@ -118,6 +125,7 @@ class PlotFile:
     png: Path
     svg: Path
     link: str  # the PNG's path relative to the report's folder, for Markdown
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,9 @@ class Report:
     leaderboard: Leaderboard
     prompt_tables: tuple[PromptTable, ...]
     plots: tuple[PlotFile, ...] = ()
+    layout: tuple[LayoutTable, ...] = ()  # --layout: the paper's tables, rendered instead of the leaderboard
+    choices: tuple[PromptChoice, ...] = ()  # the honest best prompt beside the test-selected one
+    samples: tuple[SampleUnit, ...] = ()  # HTML drill-down: examples read from samples/
 
 
 def check_metric(data: ReportData, metric: str | None) -> None:
@@ -169,12 +180,18 @@ def build_leaderboard(
     columns = _columns(data, metric, suites[0] if suite else None, notes)
     rows = [_model_row(data.rows, model, columns, statistic) for model in models_in_order(data)]
     rows = [_with_benchmarks(row, columns, suites, statistic) for row in rows]
+    evaluated = list(rows)
     for reference in references:
-        cells = tuple(_reference_cell(reference, column) for column in columns)
+        cells = tuple(_reference_cell(reference, column, statistic) for column in columns)
         if any(cell is not None for cell in cells):
             benchmarks = tuple(BenchmarkScore(s.name, reference.benchmark(s.name)) for s in suites)
-            rows.append(LeaderboardRow(reference.label, REFERENCE, cells, benchmarks, reference.source))
+            rows.append(LeaderboardRow(reference.display, REFERENCE, cells, benchmarks, reference.source))
+            rows.extend(_delta_rows(evaluated, reference, cells))
     notes.extend(_benchmark_notes(rows, suites))
+    if any(row.kind == REFERENCE for row in rows):
+        notes.append(f"published rows: the papers' figures comparable with the {statistic} over prompts "
+                     "(configs/reference_scores.yaml, with each source); 'minus' rows: this run minus "
+                     "the paper for the same model alias")
     return Leaderboard(statistic, columns, tuple(s.name for s in suites), tuple(rows), tuple(notes))
 
 
@@ -186,6 +203,7 @@ def _columns(
         metrics_by_task.setdefault(row.task, [])
         if row.metric not in metrics_by_task[row.task]:
             metrics_by_task[row.task].append(row.metric)
+    datasets = {row.task: row.score.unit.dataset for row in data.rows}
     tasks = [t for t in data.tasks if t in metrics_by_task]
     if suite is not None:
         outside = [t for t in tasks if t not in suite.tasks]
@@ -193,11 +211,11 @@ def _columns(
             notes.append(f"tasks outside suite {suite.name} left out: {', '.join(outside)}")
         tasks = [t for t in suite.tasks if t in metrics_by_task]
     if metric is None:
-        return tuple(LeaderboardColumn(t, metrics_by_task[t][0]) for t in tasks)
+        return tuple(LeaderboardColumn(t, metrics_by_task[t][0], datasets[t]) for t in tasks)
     without = [t for t in tasks if metric not in metrics_by_task[t]]
     if without:
         notes.append(f"tasks without metric {metric} left out: {', '.join(without)}")
-    return tuple(LeaderboardColumn(t, metric) for t in tasks if metric in metrics_by_task[t])
+    return tuple(LeaderboardColumn(t, metric, datasets[t]) for t in tasks if metric in metrics_by_task[t])
 
 
 def _model_row(
@@ -222,9 +240,30 @@ def _aggregate_cell(group: Sequence[ReportRow], statistic: str) -> LeaderboardCe
     return LeaderboardCell(over.get(statistic), over)
 
 
-def _reference_cell(reference: ReferenceRow, column: LeaderboardColumn) -> LeaderboardCell | None:
-    value = reference.value(column.task, column.metric)
+def _reference_cell(reference: ReferenceRow, column: LeaderboardColumn, statistic: str) -> LeaderboardCell | None:
+    value = reference.value(column.task, column.metric, statistic, column.dataset)
     return None if value is None else LeaderboardCell(value, None)
+
+
+def _delta_rows(
+    evaluated: Sequence[LeaderboardRow], reference: ReferenceRow, cells: Sequence[LeaderboardCell | None]
+) -> list[LeaderboardRow]:
+    """"this run minus the paper" for the evaluated row with the reference's model alias."""
+    out = []
+    for row in evaluated:
+        if not reference.alias or row.label != reference.alias:
+            continue
+        deltas = tuple(
+            LeaderboardCell(mine.value - theirs.value, None)
+            if mine is not None and theirs is not None and mine.value is not None and theirs.value is not None
+            else None
+            for mine, theirs in zip(row.cells, cells)
+        )
+        if any(cell is not None for cell in deltas):
+            label = f"{row.label} minus {reference.display}"
+            out.append(LeaderboardRow(label, DELTA, deltas, tuple(BenchmarkScore(b.suite, None) for b in row.benchmarks),
+                                      reference.source))
+    return out
 
 
 def _with_benchmarks(
@@ -253,12 +292,13 @@ def _benchmark_notes(rows: Sequence[LeaderboardRow], suites: Sequence[Suite]) ->
     for index, suite in enumerate(suites):
         kind = "macro average of its group averages" if suite.groups else "macro average over its tasks"
         notes.append(f"{suite.name} score: {kind} ({len(suite.tasks)} tasks)")
+        notes.extend(f"{suite.name} differs from the published benchmark: {d}" for d in suite.deviations)
         by_missing: dict[tuple[str, ...], list[str]] = {}
         for row in rows:
             score = row.benchmarks[index]
             if score.missing:
                 by_missing.setdefault(score.missing, []).append(row.label)
-            elif score.value is None and row.kind != REFERENCE:
+            elif score.value is None and row.kind not in (REFERENCE, DELTA):
                 notes.append(f"{suite.name} score of {row.label} undefined: {score.note}")
         for missing, labels in by_missing.items():
             notes.append(
@@ -311,3 +351,8 @@ def _prompt_cell(row: ReportRow | None) -> PromptCell | None:
         method="" if versus is None else versus.method,
         beats_baseline=None if versus is None else versus.beats_baseline,
     )
+
+
+def benchmark_value(suite: Suite, scores: dict[str, float | None]) -> float | None:
+    """A suite's benchmark score from {task: score}, or None where incomplete or undefined."""
+    return _benchmark(suite, scores, "mean").value

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from bioeval.report.data import ReportData, delta_to_baseline
 from bioeval.report.tables import (
     BASELINE,
+    DELTA,
     MODEL,
     REFERENCE,
     BenchmarkScore,
@@ -36,7 +37,7 @@ def number(value: float | None, digits: int = 4) -> str:
 
 
 def row_label(row: LeaderboardRow) -> str:
-    suffix = {MODEL: "", BASELINE: " (baseline)", REFERENCE: " (published)"}[row.kind]
+    suffix = {MODEL: "", BASELINE: " (baseline)", REFERENCE: " (published)", DELTA: ""}[row.kind]
     return row.label + suffix
 
 
@@ -114,27 +115,37 @@ def _md_table(header: Sequence[str], body: Sequence[Sequence[str]], numeric_from
 
 
 def to_markdown(report: Report) -> str:
+    from bioeval.report.layout_text import choices_markdown, layout_markdown
+
     board = report.leaderboard
-    parts = [
-        "# bioeval report",
-        f"Runs: {runs_line(report.data)}",
-        f"## Leaderboard ({board.aggregate} over prompts)",
-        _md_table(leaderboard_header(board), leaderboard_body(board), 1),
-    ]
+    parts = ["# bioeval report", f"Runs: {runs_line(report.data)}"]
+    if report.layout:
+        parts.append("## The papers' tables, with this run's rows")
+        parts.extend(layout_markdown(table) for table in report.layout)
+    else:
+        parts.append(f"## Leaderboard ({board.aggregate} over prompts)")
+        parts.append(_md_table(leaderboard_header(board), leaderboard_body(board), 1))
     notes = list(report.data.notes) + list(board.notes)
     if notes:
         parts.append("Notes:\n\n" + "\n".join(f"- {note}" for note in notes))
+    if report.choices:
+        parts.append(choices_markdown(report.choices))
     parts.append("## Per-prompt results")
     parts.append(LEGEND)
     for table in report.prompt_tables:
         parts.append(f"### {table.task} - {table.metric} (n={table.n}, {len(table.rows)} prompts)")
         parts.append(_md_table(prompt_header(table), prompt_body(table), 3))
     for plot in report.plots:
-        parts.append(f"![{plot.metric}: score minus the majority baseline per prompt]({plot.link})")
+        alt = plot.caption or f"{plot.metric}: score minus the majority baseline per prompt"
+        parts.append(f"![{alt}]({plot.link})")
     return "\n\n".join(parts) + "\n"
 
 
 def to_csv(report: Report) -> str:
+    if report.layout:
+        from bioeval.report.layout_text import layout_csv
+
+        return layout_csv(report.layout)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -171,6 +182,10 @@ def latex_escape(text: str) -> str:
 
 
 def to_latex(report: Report) -> str:
+    if report.layout:
+        from bioeval.report.layout_text import layout_latex
+
+        return "\n\n".join(layout_latex(table) for table in report.layout) + "\n"
     board = report.leaderboard
     width = len(board.columns) + len(board.suites)
     best = _best_per_column(board)
@@ -193,7 +208,7 @@ def to_latex(report: Report) -> str:
         for index in range(len(board.columns)):
             cell = row.cells[index]
             text = "" if cell is None else ("n/a" if cell.value is None else number(cell.value))
-            bold = row.kind != REFERENCE and cell is not None and cell.value is not None and cell.value == best[index]
+            bold = row.kind not in (REFERENCE, DELTA) and cell is not None and cell.value is not None and cell.value == best[index]
             cells.append(f"\\textbf{{{text}}}" if bold else text)
         cells.extend(benchmark_cell(b) if not b.missing else "--" for b in row.benchmarks)
         lines.append(" & ".join(cells) + " \\\\")
@@ -212,7 +227,7 @@ def _best_per_column(board: Leaderboard) -> list[float | None]:
     for index, column in enumerate(board.columns):
         values = [
             row.cells[index].value for row in board.rows
-            if row.kind != REFERENCE and row.cells[index] is not None and row.cells[index].value is not None
+            if row.kind not in (REFERENCE, DELTA) and row.cells[index] is not None and row.cells[index].value is not None
         ]
         spec = METRICS.get(column.metric)
         pick = max if spec is None or spec.higher_is_better else min
@@ -230,5 +245,8 @@ def to_json(report: Report) -> str:
         "leaderboard": asdict(report.leaderboard),
         "prompt_tables": [asdict(table) for table in report.prompt_tables],
         "plots": [{"metric": p.metric, "png": str(p.png), "svg": str(p.svg)} for p in report.plots],
+        "best_prompt": [asdict(choice) for choice in report.choices],
     }
+    if report.layout:
+        document["layout"] = [asdict(table) for table in report.layout]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -44,3 +44,36 @@ def model_run(majority_run: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     models = {**record["models"], FAKE_MODEL: {"name": FAKE_MODEL, "backend": "hf"}}
     edit_run_json(out, models=models)
     return out
+
+
+@pytest.fixture(scope="session")
+def paper_run(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The issue's check: a full majority run over gad, biosses, pubmed_qa and hallmarks_of_cancer."""
+    out = tmp_path_factory.mktemp("report_runs") / "paper_run"
+    code = main([
+        "run", "--model", "majority", "--tasks", "gad,biosses,pubmed_qa,hallmarks_of_cancer",
+        "--data-dir", str(shared_data), "--output", str(out),
+    ])
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def sampled_model_run(majority_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second model with samples of its own: the majority's samples, where on gad the prompt
+    "classify_associated" answers every example correctly (its output is the gold target)."""
+    out = tmp_path_factory.mktemp("report_runs") / "sampled_model_run"
+    shutil.copytree(majority_run, out)
+    baseline = read_rows(majority_run)
+    def copied(row: dict) -> dict:
+        perfect = row["task"] == "gad" and row["prompt"] == "classify_associated" and row["metric"] == "accuracy"
+        return {**row, "model": "copy-lm", **({"value": 1.0} if perfect else {})}
+
+    write_rows(out, baseline + [copied(row) for row in baseline])
+    shutil.copytree(out / "samples" / "majority", out / "samples" / "copy-lm")
+    perfect = out / "samples" / "copy-lm" / "gad" / "classify_associated.jsonl"
+    rows = [json.loads(line) for line in perfect.read_text(encoding="utf-8").splitlines()]
+    perfect.write_text("".join(json.dumps({**r, "output": r["target"]}) + "\n" for r in rows), encoding="utf-8")
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    edit_run_json(out, models={**record["models"], "copy-lm": {"name": "copy-lm", "backend": "hf"}})
+    return out

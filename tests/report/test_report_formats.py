@@ -62,7 +62,9 @@ def test_json_holds_both_structures(model_run: Path, capsys: pytest.CaptureFixtu
     document = json.loads(report(capsys, str(model_run), "--format", "json"))
     board = document["leaderboard"]
     assert [c["task"] for c in board["columns"]] == ["gad", "biosses", "bc5cdr_chem"]
-    assert [(r["label"], r["kind"]) for r in board["rows"]] == [(FAKE_MODEL, "model"), ("majority", "baseline")]
+    evaluated = [(r["label"], r["kind"]) for r in board["rows"] if r["kind"] in ("model", "baseline")]
+    assert evaluated == [(FAKE_MODEL, "model"), ("majority", "baseline")]
+    assert board["rows"][2]["kind"] == "reference"  # the packaged published rows follow, as context
     cell = board["rows"][0]["cells"][0]
     gad = values(model_run, FAKE_MODEL, "gad", "micro_f1")
     assert cell["over_prompts"]["best"] == max(gad) and cell["over_prompts"]["n_prompts"] == len(gad)
@@ -99,8 +101,10 @@ def test_html_is_one_self_contained_page(model_run: Path, tmp_path: Path, capsys
     assert main(["report", str(model_run), "--format", "html", "--output", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    assert page.count("<table>") == 1 + 7  # the leaderboard and one table per (task, metric)
+    assert page.count("<table id=\"leaderboard\"") == 1
+    assert page.count("<section class=\"ptable\"") == 7  # one table per (task, metric)
     assert f"<th>{FAKE_MODEL}</th>" in page and "<svg" not in page
+    assert "<script type=\"application/json\" id=\"bioeval-samples\">" in page
     assert "src=\"http" not in page and "href=\"http" not in page
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # written atomically, no leftovers
 

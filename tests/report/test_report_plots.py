@@ -23,9 +23,9 @@ def test_plots_beside_the_report_and_inline_in_html(model_run: Path, tmp_path: P
         assert png.read_bytes().startswith(PNG_SIGNATURE) and png.stat().st_size > 5000
         assert (tmp_path / f"paper_{metric}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
     page = out.read_text(encoding="utf-8")
-    assert page.count("<svg") == len(metrics) and "<?xml" not in page
+    assert page.count("<svg") == len(metrics) + 1 and "<?xml" not in page  # and Figure 3
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["paper.html"] + [f"paper_{m}.{ext}" for m in metrics for ext in ("png", "svg")])
+        ["paper.html"] + [f"paper_{m}.{ext}" for m in [*metrics, "figure3"] for ext in ("png", "svg")])
 
 
 def test_plotted_values_are_score_minus_baseline_on_the_same_prompt(model_run: Path) -> None:
