@@ -74,6 +74,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fewshot", type=int, default=0, metavar="K",
                         help="show K examples of the training split before each example (seeded, "
                         "the same for every prompt of a task, recorded in run.json; default 0)")
+    parser.add_argument("--split", default=None,
+                        help="evaluate on this split (e.g. validation, to choose prompts on it; "
+                        "default: each task's test split)")
     parser.add_argument("--data-dir", help="data directory (default: $BIOEVAL_DATA_DIR, then the cache)")
     parser.add_argument("--output", help="run folder to create (default: results/<time>_<models>)")
     parser.add_argument("--batch-size", type=int, default=8)
@@ -164,7 +167,7 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
         fetch_missing(args.tasks, data_dir)
     plan = build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
-        sample=args.sample, seed=args.seed, fewshot=args.fewshot, **model_overrides(args),
+        sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
     )
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
@@ -201,6 +204,7 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
         sample=args.sample,
         seed=args.seed,
         fewshot=args.fewshot,
+        split=args.split,
     )
 
 

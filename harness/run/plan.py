@@ -235,6 +235,7 @@ def build_plan(
     sample: int | None = None,
     seed: int = 0,
     fewshot: int = 0,
+    split: str | None = None,
     quantize: str | None = None,
     base_url: str | None = None,
     model_args: Mapping[str, Any] | None = None,
@@ -249,7 +250,7 @@ def build_plan(
     models = with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize)
     for model in models:
         check_backend(model)
-    views = resolve_views(task_names)
+    views = [(spec, evaluated_on(view, split)) for spec, view in resolve_views(task_names)]
     skipped: list[str] = []
     if skip_missing:
         skipped = [v.name for s, v in views if missing_files(s, v, v.eval_split, data_dir)]
@@ -288,6 +289,17 @@ def build_plan(
         skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]), notes=tuple(notes),
         fewshot={name: tuple(e.id for e in chosen) for name, chosen in shots.items() if chosen},
     )
+
+
+def evaluated_on(view: View, split: str | None) -> View:
+    """The view evaluated on ``split`` (``--split``; default its own evaluation split)."""
+    if split is None or split == view.eval_split:
+        return view
+    if split not in view.splits:
+        raise BioevalError(f"--split {split}: task {view.name} has no such split; it has {', '.join(view.splits)}")
+    if split == view.train_split:
+        raise BioevalError(f"--split {split}: that is {view.name}'s training split, which the baseline and --fewshot draw on")
+    return replace(view, eval_split=split)
 
 
 def prompt_task(

@@ -31,6 +31,7 @@ class RunOptions:
     sample: int | None = None
     seed: int = 0
     fewshot: int = 0
+    split: str | None = None  # --split: evaluate on this split instead of each task's own
 
 
 def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) -> RunRecord:
@@ -49,6 +50,7 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
             "sample": options.sample,
             "seed": options.seed,
             "fewshot": options.fewshot,
+            "split": options.split,
             "batch_size": options.batch_size,
             "device": options.device,
             "mode": options.mode,

@@ -45,7 +45,7 @@ def resume(args: argparse.Namespace, add_arguments: Callable[[argparse.ArgumentP
     check_arguments(options)
     plan = build_plan(options.model, options.tasks, options.prompts, Path(options.data_dir),
                       options.limit, options.skip_missing, sample=options.sample, seed=options.seed,
-                      fewshot=options.fewshot, **model_overrides(options))
+                      fewshot=options.fewshot, split=options.split, **model_overrides(options))
     run = run_options(options, tuple(recorded))
     fresh = run_record(plan, run, models_to_run(plan))
     differences = record_differences(record, fresh)
