@@ -250,16 +250,7 @@ def build_plan(
     models = with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize)
     for model in models:
         check_backend(model)
-    views = [(spec, evaluated_on(view, split)) for spec, view in resolve_views(task_names)]
-    skipped: list[str] = []
-    if skip_missing:
-        skipped = [v.name for s, v in views if missing_files(s, v, v.eval_split, data_dir)]
-        views = [(s, v) for s, v in views if v.name not in skipped]
-        if not views:
-            raise BioevalError(
-                f"none of the tasks has its files in {data_dir} (skipped {', '.join(skipped)}); "
-                "see `bioeval list datasets`"
-            )
+    views, skipped = views_to_run(task_names, split, data_dir, skip_missing)
     chosen_prompts = {view.name: prompts_for_view(view, prompt_selectors) for _, view in views}
     for spec, view in views:  # fail on a missing file before parsing anything
         require_files(spec, view, view.eval_split, data_dir)
@@ -289,6 +280,24 @@ def build_plan(
         skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]), notes=tuple(notes),
         fewshot={name: tuple(e.id for e in chosen) for name, chosen in shots.items() if chosen},
     )
+
+
+def views_to_run(
+    task_names: Sequence[str], split: str | None, data_dir: Path, skip_missing: bool
+) -> tuple[list[tuple[DatasetSpec, View]], list[str]]:
+    """The views asked for, on ``split``; with ``skip_missing``, those whose files are absent
+    left out (and named)."""
+    views = [(spec, evaluated_on(view, split)) for spec, view in resolve_views(task_names)]
+    if not skip_missing:
+        return views, []
+    skipped = [v.name for s, v in views if missing_files(s, v, v.eval_split, data_dir)]
+    views = [(s, v) for s, v in views if v.name not in skipped]
+    if not views:
+        raise BioevalError(
+            f"none of the tasks has its files in {data_dir} (skipped {', '.join(skipped)}); "
+            "see `bioeval list datasets`"
+        )
+    return views, skipped
 
 
 def evaluated_on(view: View, split: str | None) -> View:
