@@ -48,8 +48,14 @@ def load_hf(spec: ModelSpec, options: LoadOptions) -> Any:
         from bioeval.backends.quantize import build_model
 
         model = build_model(pretrained, spec.kind, settings, device)
-        return HFLM(pretrained=model, tokenizer=pretrained, **common)
-    return HFLM(
-        pretrained=pretrained, device=device, dtype=settings.dtype, parallelize=settings.parallelize,
-        **common,
-    )
+        lm = HFLM(pretrained=model, tokenizer=pretrained, **common)
+    else:
+        lm = HFLM(
+            pretrained=pretrained, device=device, dtype=settings.dtype, parallelize=settings.parallelize,
+            **common,
+        )
+    if spec.kind == "seq2seq":  # HFLM ties T5's output layer to its input embedding
+        from bioeval.backends.untied_head import restore_output_layer
+
+        restore_output_layer(lm.model, pretrained, settings.revision)
+    return lm
