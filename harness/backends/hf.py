@@ -4,6 +4,9 @@ HFLM loads the model itself from a folder or Hub id, except when bioeval must bu
 (bitsandbytes quantization, an explicit device map or ``max_memory``: see
 ``bioeval.backends.quantize``); then HFLM gets the model object plus the tokenizer's folder,
 the batch size and the backend kind, and places nothing itself (the model is already placed).
+
+Log-likelihoods are scored by ``FastHFLM`` (``bioeval.backends.hf_fast``), an HFLM that encodes
+each context once; an alias's ``args: {fast_loglikelihood: false}`` keeps HFLM's own scoring.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def model_source(spec: ModelSpec) -> str:
 
 
 def load_hf(spec: ModelSpec, options: LoadOptions) -> Any:
-    from lm_eval.models.huggingface import HFLM
+    from bioeval.backends.hf_fast import FastHFLM
 
     settings = hf_settings(spec)
     pretrained = model_source(spec)
@@ -41,6 +44,7 @@ def load_hf(spec: ModelSpec, options: LoadOptions) -> Any:
         "backend": spec.kind,
         "batch_size": options.batch_size,
         "trust_remote_code": settings.trust_remote_code,
+        "fast_loglikelihood": settings.fast_loglikelihood,
     }
     if settings.revision:
         common["revision"] = settings.revision
@@ -48,13 +52,13 @@ def load_hf(spec: ModelSpec, options: LoadOptions) -> Any:
         from bioeval.backends.quantize import build_model
 
         model = build_model(pretrained, spec.kind, settings, device)
-        lm = HFLM(pretrained=model, tokenizer=pretrained, **common)
+        lm = FastHFLM(pretrained=model, tokenizer=pretrained, **common)
     else:
-        lm = HFLM(
+        lm = FastHFLM(
             pretrained=pretrained, device=device, dtype=settings.dtype, parallelize=settings.parallelize,
             **common,
         )
-    if spec.kind == "seq2seq":  # HFLM ties T5's output layer to its input embedding
+    if spec.kind == "seq2seq":  # lm-eval's HFLM ties T5's output layer to its input embedding
         from bioeval.backends.untied_head import restore_output_layer
 
         restore_output_layer(lm.model, pretrained, settings.revision)

@@ -13,7 +13,9 @@ from typing import Any
 from bioeval.config.models import ModelSpec
 from bioeval.errors import BioevalError, UnknownNameError
 
-SETTINGS = ("dtype", "device_map", "max_memory", "parallelize", "trust_remote_code", "revision")
+SETTINGS = (
+    "dtype", "device_map", "max_memory", "parallelize", "trust_remote_code", "revision", "fast_loglikelihood",
+)
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 _BOOLEAN = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
@@ -29,6 +31,7 @@ class HfSettings:
     trust_remote_code: bool = False
     revision: str | None = None
     quantize: str | None = None
+    fast_loglikelihood: bool = True  # False: lm-eval's own HFLM scoring (bioeval.backends.hf_fast)
 
     @property
     def bioeval_builds_model(self) -> bool:
@@ -59,6 +62,7 @@ def hf_settings(spec: ModelSpec) -> HfSettings:
         trust_remote_code=_boolean(args.get("trust_remote_code", False), "trust_remote_code", where),
         revision=str(args["revision"]) if args.get("revision") is not None else None,
         quantize=spec.quantize,
+        fast_loglikelihood=_boolean(args.get("fast_loglikelihood", True), "fast_loglikelihood", where),
     )
 
 

@@ -1,0 +1,224 @@
+"""`bioeval run` against plain lm-eval and a bare transformers floor, on the same examples.
+
+Not a test (pytest does not collect it): run it and quote its output.
+
+    .venv/bin/python tests/benchmarks/bench_vs_lm_eval.py --data-dir ../shared/data --sample 50 --rounds 3
+
+choices: (a) `bioeval run` on GAD + PubMedQA (every bigbio prompt), (b) plain `lm_eval` on the
+same prompts exported by `bioeval export lm-eval`, all tasks in one call, (c) the bare floor
+(bench_floor.py). generate: (a) and (b) on an NER task with --limit. help: `bioeval --help`.
+Each contender is a fresh process (start-up and model load included); contenders take turns
+in every round (interleaved, the order rotated), and the report gives min and median wall time,
+the ratios of the medians, forward passes, tokens fed to the model, peak RSS; the predictions
+must agree. For `bioeval run` it also reports the share of wall time spent scoring (metrics,
+bootstrap CIs, comparison with the baseline) and writing the run folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+MODEL = "smollm2-135m"
+
+
+def model_folder() -> str:
+    from bioeval.backends.gguf import converted_folder
+    from bioeval.config.models import resolve_model
+
+    return str(converted_folder(resolve_model(MODEL)))
+
+
+def count_forwards(stats: dict[str, Any]) -> None:
+    """Count every top-level call of the model class and the tokens it is fed."""
+    from transformers import LlamaForCausalLM
+
+    call = LlamaForCausalLM.__call__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        ids = kwargs.get("input_ids", args[0] if args else None)
+        stats["forwards"] += 1
+        stats["tokens"] += int(ids.numel()) if ids is not None else 0
+        return call(self, *args, **kwargs)
+
+    LlamaForCausalLM.__call__ = counting
+
+
+def child_bioeval(args: argparse.Namespace, stats: dict[str, Any]) -> dict[str, Any]:
+    import bioeval.run.runner as runner
+    from bioeval.cli import main
+
+    score_unit = runner.score_unit
+
+    def timed(*a: Any, **k: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return score_unit(*a, **k)
+        finally:
+            stats["scoring_seconds"] += time.perf_counter() - started
+
+    runner.score_unit = timed
+    out = Path(args.work) / "run"
+    selection = ["--sample", str(args.sample)] if args.suite == "choices" else ["--limit", str(args.limit)]
+    code = main(["run", "--model", MODEL, "--tasks", args.tasks, "--data-dir", args.data_dir, "--output", str(out),
+                 "--batch-size", str(args.batch_size), *selection, *(["--prompts", args.prompts] if args.prompts else [])])
+    assert code == 0
+    predictions = {}
+    for path in (out / "samples" / MODEL).glob("*/*.jsonl"):
+        task = f"bioeval.{path.parent.name}.{path.stem}"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            logliks = row.get("choice_logliks")
+            value = max(range(len(logliks)), key=logliks.__getitem__) if logliks else row["output"]
+            predictions[f"{task}/{row['id']}"] = value
+    return predictions
+
+
+def child_lm_eval(args: argparse.Namespace) -> dict[str, Any]:
+    from lm_eval.__main__ import cli_evaluate
+
+    out = Path(args.work) / "lm_eval"
+    groups = ",".join(f"bioeval.{t}" for t in args.tasks.split(","))
+    sys.argv = ["lm_eval", "--model", "hf", "--model_args", f"pretrained={model_folder()},dtype=float32",
+                "--include_path", args.exported, "--tasks", groups, "--batch_size", str(args.batch_size),
+                "--device", "cpu", "--apply_chat_template", "--log_samples", "--output_path", str(out)]
+    cli_evaluate()
+    predictions = {}
+    for path in glob.glob(str(out / "**" / "samples_*.jsonl"), recursive=True):
+        task = Path(path).name[len("samples_"):].rsplit("_", 1)[0]
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            resps = row["filtered_resps"]
+            if isinstance(resps[0], str):
+                value: Any = resps[0]
+            else:
+                logliks = [float(r[0]) for r in resps]
+                value = max(range(len(logliks)), key=logliks.__getitem__)
+            predictions[f"{task}/{row['doc']['id']}"] = value
+    return predictions
+
+
+def child(args: argparse.Namespace) -> int:
+    stats: dict[str, Any] = {"forwards": 0, "tokens": 0, "scoring_seconds": 0.0}
+    count_forwards(stats)
+    if args.child == "bioeval":
+        predictions = child_bioeval(args, stats)
+    elif args.child == "lm-eval":
+        predictions = child_lm_eval(args)
+    else:
+        sys.path.insert(0, str(HERE))
+        from bench_floor import run_floor
+
+        predictions = run_floor(model_folder(), Path(args.exported), args.batch_size)
+    Path(args.work, "result.json").write_text(json.dumps({**stats, "predictions": predictions}), encoding="utf-8")
+    return 0
+
+
+def run_child(name: str, args: argparse.Namespace, exported: Path) -> dict[str, Any]:
+    work = tempfile.mkdtemp(prefix=f"bench-{name}-")
+    command = [sys.executable, __file__, "--child", name, "--work", work, "--exported", str(exported),
+               *forwarded(args)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    assert status == 0, f"{name} failed: {' '.join(command)}"
+    result = json.loads(Path(work, "result.json").read_text(encoding="utf-8"))
+    return {**result, "seconds": seconds, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def forwarded(args: argparse.Namespace) -> list[str]:
+    out = ["--suite", args.suite, "--tasks", args.tasks, "--data-dir", args.data_dir, "--sample", str(args.sample),
+           "--limit", str(args.limit), "--batch-size", str(args.batch_size)]
+    return out + (["--prompts", args.prompts] if args.prompts else [])
+
+
+def export(args: argparse.Namespace) -> Path:
+    out = Path(tempfile.mkdtemp(prefix="bench-export-"))
+    selection = ["--sample", str(args.sample)] if args.suite == "choices" else ["--limit", str(args.limit)]
+    command = [sys.executable, "-m", "bioeval.cli", "export", "lm-eval", str(out), "--tasks", args.tasks,
+               "--data-dir", args.data_dir, *selection, *(["--prompts", args.prompts] if args.prompts else [])]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def report(runs: dict[str, list[dict[str, Any]]], reference: str) -> None:
+    print(f"{'contender':<10}{'min s':>9}{'median s':>10}{'forwards':>10}{'tokens':>10}{'peak RSS MB':>13}")
+    medians = {}
+    for name, results in runs.items():
+        times = [r["seconds"] for r in results]
+        medians[name] = statistics.median(times)
+        last = results[-1]
+        print(f"{name:<10}{min(times):>9.1f}{medians[name]:>10.1f}{last['forwards']:>10}{last['tokens']:>10}"
+              f"{max(r['rss_mb'] for r in results):>13.0f}")
+    for name, median in medians.items():
+        if name != reference:
+            print(f"median wall time {name} / {reference}: {median / medians[reference]:.2f}x; "
+                  f"{reference} / {name}: {medians[reference] / median:.2f}x")
+    scoring = [r["scoring_seconds"] / r["seconds"] for r in runs[reference]]
+    print(f"bioeval scoring + bootstrap: {100 * statistics.median(scoring):.1f}% of its wall time (median)")
+    predictions = {name: results[-1]["predictions"] for name, results in runs.items()}
+    keys = set(predictions[reference])
+    for name, found in predictions.items():
+        assert set(found) == keys, f"{name} predicted other examples than {reference}"
+        differ = [k for k in keys if found[k] != predictions[reference][k]]
+        assert not differ, f"{name} disagrees with {reference} on {len(differ)} of {len(keys)}: {differ[:3]}"
+    print(f"predictions agree on all {len(keys)} (task, prompt, example)")
+
+
+def bench_help(rounds: int) -> None:
+    bioeval = str(Path(sys.executable).with_name("bioeval"))
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        subprocess.run([bioeval, "--help"], check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    print(f"`bioeval --help`: min {min(times):.3f}s, median {statistics.median(times):.3f}s over {rounds} runs")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--suite", choices=("choices", "generate", "help"), default="choices")
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--tasks", default=None, help="default gad,pubmed_qa (choices), ncbi_disease (generate)")
+    parser.add_argument("--prompts", default=None)
+    parser.add_argument("--sample", type=int, default=50, help="choices: examples per dataset")
+    parser.add_argument("--limit", type=int, default=3, help="generate: examples per dataset")
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--child", default=None)
+    parser.add_argument("--work", default=None)
+    parser.add_argument("--exported", default=None)
+    args = parser.parse_args()
+    args.tasks = args.tasks or ("gad,pubmed_qa" if args.suite == "choices" else "ncbi_disease")
+    args.data_dir = str(Path(args.data_dir).resolve())
+    if args.child:
+        return child(args)
+    if args.suite == "help":
+        bench_help(max(args.rounds, 10))
+        return 0
+    exported = export(args)
+    names = ["bioeval", "lm-eval"] + (["floor"] if args.suite == "choices" else [])
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for round_index in range(args.rounds):
+        order = names[round_index % len(names):] + names[:round_index % len(names)]
+        for name in order:
+            runs[name].append(run_child(name, args, exported))
+            print(f"round {round_index + 1} {name}: {runs[name][-1]['seconds']:.1f}s", flush=True)
+    print(f"\n{args.suite}: {args.tasks}, batch {args.batch_size}, {args.rounds} interleaved rounds")
+    report(runs, "bioeval")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
