@@ -56,9 +56,6 @@ LOADERS: dict[str, Loader] = {
 """Backends that can run now. "vllm" is declared in model aliases but has no loader yet: a run
 naming it fails at start (``check_backend``)."""
 
-CHECKS: dict[str, Callable[[ModelSpec], None]] = {"openai-completions": _check_api, "openai-chat": _check_api}
-"""Checks run at plan time, before anything loads (an API server that is down, a missing key)."""
-
 SCORES_LOGLIKELIHOOD: dict[str, bool] = {"hf": True, "majority": True, "openai-completions": True}
 """Backends that can rank answer choices by log-likelihood; others generate and are parsed
 (as a chat API would have to: it returns text, not the probability of a given answer)."""
@@ -70,9 +67,13 @@ def _check_hf(spec: ModelSpec) -> None:
     check_hf(spec)
 
 
-PREFLIGHT: dict[str, Callable[[ModelSpec], None]] = {"hf": _check_hf}
-"""Per backend, the checks that a model can load (settings, packages, weights reachable),
-made when the run is planned, before the baseline runs."""
+PREFLIGHT: dict[str, Callable[[ModelSpec], None]] = {
+    "hf": _check_hf,
+    "openai-completions": _check_api,
+    "openai-chat": _check_api,
+}
+"""Per backend, the checks that a model can load (settings, packages, weights reachable; an API
+server that is up, a key that is set), made when the run is planned, before the baseline runs."""
 
 
 def check_backend(spec: ModelSpec) -> None:
