@@ -37,6 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("--map", action="append", default=[], metavar="NAME=TASK",
                           help="map a PromptSource dataset or subset name onto a bioeval view")
     importer.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    importer.add_argument("--data-dir", help="data directory: templates are also rendered on the first "
+                          "examples of each task whose files are there (default: $BIOEVAL_DATA_DIR or cache)")
     importer.set_defaults(handler=run_import)
 
     exporter = actions.add_parser("export", help="write templates as PromptSource folders")
@@ -174,6 +176,22 @@ def _pick(examples, which: str, view: str, split: str):  # noqa: ANN001, ANN202
     raise BioevalError(f"{view} {split} has no example with id {which!r}")
 
 
+def first_examples(data_dir: str | None, count: int = 5):  # noqa: ANN201 - a callable
+    """(spec, view) -> the first ``count`` examples of the view's evaluated split, or none
+    where its files are absent."""
+    from bioeval.config.paths import resolve_data_dir
+    from bioeval.tasks.core.loading import has_split, load_split
+
+    folder = resolve_data_dir(data_dir)
+
+    def examples(spec, view):  # noqa: ANN001, ANN202
+        if not has_split(spec, view, view.eval_split, folder):
+            return ()
+        return load_split(spec, view, view.eval_split, folder)[:count]
+
+    return examples
+
+
 def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -190,7 +208,7 @@ def run_import(args: argparse.Namespace) -> int:
         _views([view])  # unknown task names fail here, with a hint
         overrides[name] = view
     known = [p for root in library.prompt_roots() for p in library.read_directory(root)]
-    results = import_folder(Path(args.folder), all_views(), known, overrides)
+    results = import_folder(Path(args.folder), all_views(), known, overrides, first_examples(args.data_dir))
     accepted = 0
     for result in results:
         count = sum(len(p) for p in result.accepted.values())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,11 +24,13 @@ from bioeval.prompting.select import (
     VIEW_VARIABLES,
     candidate_prompts,
     check_fields,
+    render_example,
     view_variables,
 )
 from bioeval.prompts.render import TemplateError, check_syntax, environment
 from bioeval.prompts.template import Prompt, dump_template_file, load_template_file
 from bioeval.io import atomic_write_text
+from bioeval.tasks.core.schemas import Example
 from bioeval.tasks.core.spec import DatasetSpec, View
 
 IMPORTED_FAMILY = "imported"
@@ -135,8 +137,11 @@ def import_folder(
     views: Sequence[tuple[DatasetSpec, View]],
     known: Sequence[Prompt],
     overrides: Mapping[str, str] | None = None,
+    examples: Callable[[DatasetSpec, View], Sequence[Example]] | None = None,
 ) -> list[ImportedFile]:
-    """Read every templates.yaml under ``root``; accept what fits a bioeval view."""
+    """Read every templates.yaml under ``root``; accept what fits a bioeval view. With
+    ``examples`` (a view's first few evaluated examples, or none where its files are absent), a
+    template that renders on none of them is rejected too."""
     taken_ids = {p.id for p in known}
     results = []
     for path in template_files(root):
@@ -161,8 +166,10 @@ def import_folder(
                 continue
             if prompt.name != raw.name:
                 report.renamed.append((raw.name, prompt.name))
-            for _, view in targets:
-                reason = _rejection(prompt, view, known, taken_ids)
+            for spec, view in targets:
+                reason = _rejection(prompt, view, known, taken_ids) or _never_renders(
+                    prompt, view, examples(spec, view) if examples else ()
+                )
                 if reason:
                     report.skipped.append((raw.name, f"{view.name}: {reason}"))
                     continue
@@ -175,9 +182,36 @@ def import_folder(
     return results
 
 
+def _never_renders(prompt: Prompt, view: View, examples: Sequence[Example]) -> str | None:
+    """Why the template renders on none of ``examples`` (None if it renders on one, or there
+    are none to try)."""
+    error = None
+    for example in examples:
+        try:
+            render_example(prompt, view, example)
+            return None
+        except TemplateError as failure:
+            error = failure
+    return None if error is None else f"renders on none of the first {len(examples)} examples of {view.name}: {error}"
+
+
+def check_compiles(prompt: Prompt) -> None:
+    """Unknown filters and tests pass the parser but fail every render: compile the template."""
+    import jinja2
+
+    for label, text in (("jinja", prompt.jinja), ("answer_choices", prompt.answer_choices)):
+        if text is None:
+            continue
+        try:
+            environment().from_string(text)
+        except jinja2.TemplateError as error:
+            raise TemplateError(f"{label}: {error}") from None
+
+
 def _rejection(prompt: Prompt, view: View, known: Sequence[Prompt], taken: set[str]) -> str | None:
     try:
         check_syntax(prompt)
+        check_compiles(prompt)
         check_fields(prompt, view)
     except TemplateError as error:
         return str(error)

@@ -171,3 +171,23 @@ def test_view_variables_reach_exported_templates(tmp_path):
     exported = yaml.load(text, Loader=PromptSourceLoader)["templates"][unified[0].id]
     assert exported.jinja.startswith("{#- bioeval view variables #}")
     assert exported.jinja.endswith(unified[0].jinja)
+
+
+def test_import_rejects_templates_that_can_never_render(tmp_path, capsys, shared_data):
+    folder = tmp_path / "ps" / "gad" / "gad_blurb_bigbio_text"
+    folder.mkdir(parents=True)
+    (folder / "templates.yaml").write_text(
+        "dataset: gad\nsubset: gad_blurb_bigbio_text\ntemplates:\n"
+        + template_entry("6f1d6a4e-0000-4000-8000-0000000000a1", "unknown filter",
+                         "{{ text | shout }} ||| {{ labels[0] }}", None, "Accuracy")
+        + template_entry("6f1d6a4e-0000-4000-8000-0000000000a2", "fails on every example",
+                         "{{ text }} ||| {{ labels[5] }}", None, "Accuracy")
+        + template_entry("6f1d6a4e-0000-4000-8000-0000000000a3", "renders",
+                         "{{ text }} ||| {{ labels[0] }}", None, "Accuracy"),
+        encoding="utf-8",
+    )
+    assert main(["prompts", "import", str(tmp_path / "ps"), "--dry-run", "--data-dir", str(shared_data)]) == 0
+    out = capsys.readouterr().out
+    assert "1 imported, 2 skipped" in out
+    assert "skipped 'unknown filter': gad: jinja: No filter named 'shout'" in out
+    assert "skipped 'fails on every example': gad: renders on none of the first 5 examples of gad" in out
