@@ -74,7 +74,7 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_result(
         with log.open("w") as err:
             process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=err)
             try:
-                process.wait(timeout=rng.uniform(0.05, 0.5) * seconds)
+                process.wait(timeout=rng.uniform(0.05, 0.35) * seconds)
             except subprocess.TimeoutExpired:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
