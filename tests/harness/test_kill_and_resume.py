@@ -1,5 +1,8 @@
 """The real SmolLM2 run killed and resumed: SIGKILL at 10 seeded random moments, SIGTERM once.
 
+Each moment is drawn while the model works: after 1 or 2 more chunks of requests were sent
+(counted in the run folder's cache/<model>.sent.jsonl), then up to half a second later.
+
 After every kill the run is resumed with `bioeval run --resume`; the final scores.jsonl and
 samples/ must equal those of an uninterrupted run of the same command, byte for byte, and the
 model requests sent over all attempts (the run folder's cache/<model>.sent.jsonl) may exceed the
@@ -73,9 +76,15 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_result(
         log = tmp_path / f"attempt-{attempt}.log"
         with log.open("w") as err:
             process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=err)
-            try:
-                process.wait(timeout=rng.uniform(0.05, 0.35) * seconds)
-            except subprocess.TimeoutExpired:
+            # a seeded random moment while the model works: after 1 or 2 more chunks were sent,
+            # then up to half a second into the next one
+            target = len(sent(out)) + rng.randint(1, 2)
+            pause = rng.uniform(0.0, 0.5)
+            deadline = time.monotonic() + max(600.0, 3 * seconds)
+            while process.poll() is None and len(sent(out)) < target and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(pause)
+            if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
             process.wait(timeout=60)
@@ -87,7 +96,7 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_result(
         done = subprocess.run(bioeval("run", "--resume", str(out)) if record else first,
                               env=environment, capture_output=True, text=True, timeout=1800)
         assert done.returncode == 0, done.stderr[-3000:]
-    assert kills >= 1, "the run finished before any kill; the moments are too late"
+    assert kills == KILLS, f"the run finished after {kills} kills; the moments are too late"
     assert result_files(out) == result_files(reference)
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["status"] == "complete"
     chunk = max(sent(reference))
