@@ -1,8 +1,8 @@
 """vLLM models through lm-eval's ``VLLM`` (``lm_eval.models.vllm_causallms``).
 
 Multiple choice is ranked by the prompt log-probabilities vLLM returns for each answer choice;
-generation is greedy. lm-eval's ``VLLM`` gets ``batch_size="auto"``: every request of a call
-goes to the engine at once and vLLM's scheduler batches them continuously. The runner sends a
+generation is greedy. lm-eval's ``VLLM`` gets ``batch_size=REQUEST_CHUNK``: every request of a
+call goes to the engine at once and vLLM's scheduler batches them continuously. The runner sends a
 dataset's requests (all its prompts in one lm-eval call) through its request cache in chunks
 of the model's ``chunk_size``, here ``REQUEST_CHUNK`` (512), so one call holds hundreds.
 
@@ -143,8 +143,13 @@ def model_source(spec: ModelSpec) -> str:
 
 
 def vllm_arguments(spec: ModelSpec) -> dict[str, Any]:
-    """The keyword arguments of lm-eval's ``VLLM`` for this spec."""
-    return {"pretrained": model_source(spec), "batch_size": "auto", **vllm_settings(spec)}
+    """The keyword arguments of lm-eval's ``VLLM`` for this spec.
+
+    ``batch_size`` is the request chunk, so each call the runner makes is one ``generate`` call
+    to the engine, as ``"auto"`` would give; ``"auto"`` also turns on vLLM's own progress bar,
+    which divides by its elapsed time and fails when tqdm is disabled (``TQDM_DISABLE``, which
+    ``bioeval run`` sets)."""
+    return {"pretrained": model_source(spec), "batch_size": REQUEST_CHUNK, **vllm_settings(spec)}
 
 
 def load_vllm(spec: ModelSpec) -> Any:

@@ -137,7 +137,7 @@ def test_run_sends_settings_and_large_calls_then_stops_engine(fake_vllm: type[Fa
     code, err = _run(capsys, shared_data, tmp_path / "run", "--model", f"vllm:{folder}", "--batch-size", "2",
                      "--model-args", "tensor_parallel_size=2,gpu_memory_utilization=0.8,enforce_eager=true,dtype=float16")
     assert code == 0, err
-    assert fake_vllm.made == [{"pretrained": str(folder), "batch_size": "auto", "tensor_parallel_size": 2,
+    assert fake_vllm.made == [{"pretrained": str(folder), "batch_size": 512, "tensor_parallel_size": 2,
                                "gpu_memory_utilization": 0.8, "enforce_eager": True, "dtype": "float16"}]
     assert fake_vllm.calls == [("loglikelihood", 5 * 4 * 2)]  # GAD's 5 prompts in one call, not --batch-size's 2
     assert fake_vllm.stopped == [True]
@@ -160,6 +160,6 @@ def test_arguments_of_the_gguf_alias_use_its_converted_folder(monkeypatch: pytes
 
     monkeypatch.setattr(gguf, "converted_folder", lambda spec: tmp_path / f"{spec.name}-converted")
     args = vllm_arguments(model_aliases()["smollm2-135m-vllm"])
-    assert args == {"pretrained": str(tmp_path / "smollm2-135m-vllm-converted"), "batch_size": "auto",
+    assert args == {"pretrained": str(tmp_path / "smollm2-135m-vllm-converted"), "batch_size": 512,
                     "dtype": "float32", "enforce_eager": True, "max_model_len": 2048}
     assert isinstance(model_aliases()["llama-3.1-8b-instruct-vllm"], ModelSpec)
