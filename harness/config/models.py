@@ -19,6 +19,10 @@ BASELINE = "majority"
 """The majority-class baseline: its alias and its backend's name."""
 BACKENDS = ("hf", "vllm", "openai-chat", "openai-completions", BASELINE)
 KINDS = ("causal", "seq2seq")
+SAME_PROMPTING = ("vllm",)
+"""Backends on which ``BACKEND:ID`` of an alias's Hub id or converted GGUF folder is prompted as
+the alias is (its chat template): ``vllm:<smollm2 folder>`` answers as ``smollm2-135m``. Other
+ad-hoc ids are prompted plainly (``hf:<folder>`` is the plain-prompt reference of the API tests)."""
 QUANTIZE = ("int8", "nf4")
 """bitsandbytes weight formats of the hf backend: LLM.int8 and 4-bit NormalFloat."""
 _FIELDS = {
@@ -110,10 +114,10 @@ def resolve_model(name: str) -> ModelSpec:
     if sep and backend in BACKENDS and backend != "majority":
         if not ident:
             raise BioevalError(f"model {name!r}: nothing after '{backend}:'")
-        base = _alias_of(ident, aliases)
+        base = _alias_of(ident, aliases) if backend in SAME_PROMPTING else None
         if base is not None:  # prompted as its alias is: the same chat template, kind, size
-            return ModelSpec(name=name, backend=backend, pretrained=ident, kind=base.kind,
-                             chat=base.chat or backend == "openai-chat", params=base.params)
+            return ModelSpec(name=name, backend=backend, pretrained=ident, kind=base.kind, chat=base.chat,
+                             params=base.params)
         kind = "seq2seq" if any(tag in ident.lower() for tag in ("t5", "t0", "bart")) else "causal"
         return ModelSpec(name=name, backend=backend, pretrained=ident, kind=kind, chat=backend == "openai-chat")
     raise UnknownNameError("model", name, list(aliases) + [f"{b}:<id>" for b in BACKENDS[:4]])
