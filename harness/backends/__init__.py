@@ -47,16 +47,37 @@ def _check_api(spec: ModelSpec) -> None:
     check_api(spec)
 
 
+def _vllm(spec: ModelSpec, options: LoadOptions) -> Any:
+    from bioeval.backends.vllm import load_vllm
+
+    return load_vllm(spec)
+
+
+def _check_vllm(spec: ModelSpec) -> None:
+    from bioeval.backends.vllm import check_vllm
+
+    check_vllm(spec)
+
+
+def _stop_vllm(lm: Any) -> None:
+    from bioeval.backends.vllm import shutdown
+
+    shutdown(lm)
+
+
 LOADERS: dict[str, Loader] = {
     "hf": _hf,
     "majority": _majority,
     "openai-completions": _api,
     "openai-chat": _api,
+    "vllm": _vllm,
 }
-"""Backends that can run now. "vllm" is declared in model aliases but has no loader yet: a run
-naming it fails at start (``check_backend``)."""
+"""The backends bioeval runs."""
 
-SCORES_LOGLIKELIHOOD: dict[str, bool] = {"hf": True, "majority": True, "openai-completions": True}
+UNLOADERS: dict[str, Callable[[Any], None]] = {"vllm": _stop_vllm}
+"""Per backend, how a loaded model frees its processes and memory before the next one loads."""
+
+SCORES_LOGLIKELIHOOD: dict[str, bool] = {"hf": True, "majority": True, "openai-completions": True, "vllm": True}
 """Backends that can rank answer choices by log-likelihood; others generate and are parsed
 (as a chat API would have to: it returns text, not the probability of a given answer)."""
 
@@ -71,6 +92,7 @@ PREFLIGHT: dict[str, Callable[[ModelSpec], None]] = {
     "hf": _check_hf,
     "openai-completions": _check_api,
     "openai-chat": _check_api,
+    "vllm": _check_vllm,
 }
 """Per backend, the checks that a model can load (settings, packages, weights reachable; an API
 server that is up, a key that is set), made when the run is planned, before the baseline runs."""
@@ -93,3 +115,9 @@ def check_backend(spec: ModelSpec) -> None:
 def load_model(spec: ModelSpec, options: LoadOptions) -> Any:
     check_backend(spec)
     return LOADERS[spec.backend](spec, options)
+
+
+def unload_model(spec: ModelSpec, lm: Any) -> None:
+    """Free what a loaded model holds (a vLLM engine's processes and memory)."""
+    if spec.backend in UNLOADERS:
+        UNLOADERS[spec.backend](lm)

@@ -3,7 +3,8 @@
 The package is located with ``importlib.util.find_spec`` and never imported (the SmolLM2 wheel's
 own imports would pull a llama.cpp build). transformers dequantizes the GGUF tensors; the
 result is saved under ``<cache>/models/<alias>-<digest>/`` by writing a temporary folder and
-renaming it, so an interrupted conversion leaves nothing half-written.
+renaming it, so an interrupted conversion leaves nothing half-written. Aliases of one GGUF file
+(``smollm2-135m`` on hf, ``smollm2-135m-vllm``) share the first complete conversion.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def converted_folder(spec: ModelSpec) -> Path:
     target = cache_root() / "models" / f"{spec.name}-{digest[:12]}"
     if (target / COMPLETE_MARKER).is_file():
         return target
+    for other in sorted(target.parent.glob(f"*-{digest[:12]}")):  # another alias, same GGUF file
+        if (other / COMPLETE_MARKER).is_file():
+            return other
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{spec.name}-", dir=target.parent))
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -18,6 +19,10 @@ BASELINE = "majority"
 """The majority-class baseline: its alias and its backend's name."""
 BACKENDS = ("hf", "vllm", "openai-chat", "openai-completions", BASELINE)
 KINDS = ("causal", "seq2seq")
+SAME_PROMPTING = ("vllm",)
+"""Backends on which ``BACKEND:ID`` of an alias's Hub id or converted GGUF folder is prompted as
+the alias is (its chat template): ``vllm:<smollm2 folder>`` answers as ``smollm2-135m``. Other
+ad-hoc ids are prompted plainly (``hf:<folder>`` is the plain-prompt reference of the API tests)."""
 QUANTIZE = ("int8", "nf4")
 """bitsandbytes weight formats of the hf backend: LLM.int8 and 4-bit NormalFloat."""
 _FIELDS = {
@@ -109,6 +114,23 @@ def resolve_model(name: str) -> ModelSpec:
     if sep and backend in BACKENDS and backend != "majority":
         if not ident:
             raise BioevalError(f"model {name!r}: nothing after '{backend}:'")
+        base = _alias_of(ident, aliases) if backend in SAME_PROMPTING else None
+        if base is not None:  # prompted as its alias is: the same chat template, kind, size
+            return ModelSpec(name=name, backend=backend, pretrained=ident, kind=base.kind, chat=base.chat,
+                             params=base.params)
         kind = "seq2seq" if any(tag in ident.lower() for tag in ("t5", "t0", "bart")) else "causal"
         return ModelSpec(name=name, backend=backend, pretrained=ident, kind=kind, chat=backend == "openai-chat")
     raise UnknownNameError("model", name, list(aliases) + [f"{b}:<id>" for b in BACKENDS[:4]])
+
+
+def _alias_of(ident: str, aliases: dict[str, ModelSpec]) -> ModelSpec | None:
+    """The alias whose model ``ident`` is: the same Hub id, or the folder bioeval converted from
+    the alias's GGUF file (``<cache>/models/<alias>-<digest>``)."""
+    same = [spec for spec in aliases.values() if spec.pretrained == ident]
+    if same:
+        return same[0]
+    folder = Path(ident)
+    alias = aliases.get(folder.name.rpartition("-")[0])
+    if alias is not None and alias.gguf is not None and (folder / ".bioeval-complete").is_file():
+        return alias
+    return None

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model
+from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model, unload_model
 from bioeval.backends.usage import usage_line
 from bioeval.config.models import BASELINE, ModelSpec, model_aliases
 from bioeval.run.cache import CACHE_DIR, CachedLM, RequestCache
@@ -111,9 +111,12 @@ class Runner:
         self.progress(f"loading {model.name} ({model.backend})")
         lm = self._load(model)
         started_views = {task.view.name for task in pending}
-        for group in by_dataset(self.plan.tasks):
-            if group[0].view.name in started_views:
-                self._evaluate_group(lm, model, group)
+        try:
+            for group in by_dataset(self.plan.tasks):
+                if group[0].view.name in started_views:
+                    self._evaluate_group(lm, model, group)
+        finally:
+            unload_model(model, lm)  # a vLLM engine's processes and GiBs go before the next model loads
         done = ModelDone(model.name, round(time.monotonic() - started, 1))
         self.record = replace(self.record, models_done=(*self.record.models_done, done))
         self.record_usage(model, lm)
@@ -129,7 +132,7 @@ class Runner:
         if model.backend == BASELINE:
             return lm  # answers by task, in no time: nothing to cache
         cache = RequestCache(self.folder.path / CACHE_DIR, model.name)
-        chunk = max(self.options.batch_size, getattr(lm, "chunk_size", 0))  # API models: many in flight
+        chunk = max(self.options.batch_size, getattr(lm, "chunk_size", 0))  # API and vLLM models: large calls
         return CachedLM(lm, cache, chunk=chunk, progress=self.progress.requests)
 
     def _evaluate_group(self, lm: Any, model: ModelSpec, group: Sequence[PromptTask]) -> None:

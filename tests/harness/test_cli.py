@@ -56,15 +56,6 @@ def test_unknown_names_fail_with_a_hint(args, expected, shared_data: Path, tmp_p
     assert not (tmp_path / "run").exists()  # nothing written, nothing loaded
 
 
-def test_backends_without_a_loader_fail_at_start(shared_data: Path, tmp_path: Path, capsys) -> None:
-    model = "vllm:meta-llama/Llama-3.1-8B"
-    code = main(["run", "--model", model, "--tasks", "gad", "--data-dir", str(shared_data), "--output", str(tmp_path / "run")])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "cannot run yet; available backends: hf, majority, openai-chat, openai-completions" in err
-    assert not (tmp_path / "run").exists()
-
-
 def test_missing_data_file_names_dataset_path_and_remedy(tmp_path: Path, capsys) -> None:
     code = main(["run", "--model", "majority", "--tasks", "gad", "--data-dir", str(tmp_path / "empty")])
     err = capsys.readouterr().err
