@@ -110,10 +110,10 @@ class Runner:
             return
         self.progress(f"loading {model.name} ({model.backend})")
         lm = self._load(model)
-        started_views = {task.view.name for task in pending}
+        pending_views = {task.view.name for task in pending}
         try:
             for group in by_dataset(self.plan.tasks):
-                if group[0].view.name in started_views:
+                if group[0].view.name in pending_views:
                     self._evaluate_group(lm, model, group)
         finally:
             unload_model(model, lm)  # a vLLM engine's processes and GiBs go before the next model loads
