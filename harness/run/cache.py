@@ -48,16 +48,12 @@ class RequestCache:
         self.path = folder / f"{safe_name(model)}.jsonl"
         self.sent_path = folder / f"{safe_name(model)}.sent.jsonl"
         self.answers: dict[str, Any] = dict(self._read())
-        self.attempt = 1 + sum(1 for _ in _lines(self.sent_path) if _ and '"start"' in _)
+        self.attempt = 1 + sum(1 for row in _rows(self.sent_path) if "start" in row)
         _append(self.sent_path, [{"start": self.attempt, "cached": len(self.answers)}])
 
     def _read(self) -> Iterator[tuple[str, Any]]:
-        for line in _lines(self.path):
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the last line of a killed write; that answer is asked again
-            if isinstance(row, dict) and "key" in row and "kind" in row:
+        for row in _rows(self.path):
+            if "key" in row and "kind" in row:
                 yield row["key"], _decode(row["kind"], row.get("value"))
 
     def sending(self, kind: str, count: int) -> None:
@@ -74,23 +70,30 @@ def _cacheable(value: Any) -> bool:
     return not getattr(value, "failed", False) and request_error(value) is None
 
 
-def _lines(path: Path) -> Iterator[str]:
+def _rows(path: Path) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a cache file; a line cut short by a kill is skipped (asked again)."""
     if not path.is_file():
         return
     with path.open("rb") as handle:
         for raw in handle:
             try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
+                row = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
                 continue
+            if isinstance(row, dict):
+                yield row
 
 
 def _append(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    """Append rows and flush them to disk; after a line cut short by a kill, start a new line."""
     if not rows:
         return
     payload = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
     try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            payload = b"\n" + payload
         os.write(fd, payload)
         os.fsync(fd)
     finally:

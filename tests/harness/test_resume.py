@@ -164,3 +164,20 @@ def test_a_second_signal_exits_at_once() -> None:
     assert process.stdout.readline().strip() == "cleaning up"
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 143
+
+
+def test_the_request_cache_survives_a_line_cut_short(tmp_path: Path) -> None:
+    from bioeval.run.cache import RequestCache, request_key
+
+    cache = RequestCache(tmp_path, "m")
+    cache.store("loglikelihood", [request_key("loglikelihood", ("a", "b"))], [(-1.5, True)])
+    with cache.path.open("ab") as handle:
+        handle.write(b'{"key": "cut sh')  # a kill in the middle of a write
+    again = RequestCache(tmp_path, "m")
+    again.store("loglikelihood", [request_key("loglikelihood", ("c", "d"))], [(-2.5, False)])
+    third = RequestCache(tmp_path, "m")
+    assert third.answers == {
+        request_key("loglikelihood", ("a", "b")): (-1.5, True),
+        request_key("loglikelihood", ("c", "d")): (-2.5, False),
+    }
+    assert third.attempt == 3
