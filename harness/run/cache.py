@@ -2,8 +2,9 @@
 
 ``CachedLM`` wraps any lm-eval model. Requests it has answered before (the same kind and
 arguments: the rendered context, the continuation or generation settings) come from
-``<run>/cache/<model>.jsonl``; the others go to the model in chunks of about one batch, sorted
-longest first as lm-eval's models sort them, and each chunk's answers are appended to the file
+``<run>/cache/<model>.jsonl``; the others go to the model in chunks of one batch of contexts
+(``--batch-size`` contexts with all their answer choices), sorted longest first as lm-eval's
+models sort them, and each chunk's answers are appended to the file
 and flushed to disk before the next chunk is sent. A kill therefore loses at most the chunk in
 flight. Every chunk sent is logged in ``<run>/cache/<model>.sent.jsonl`` (attempt, kind, count),
 which is how the requests a run cost over all its attempts are counted.
@@ -158,13 +159,16 @@ class CachedLM(LM):
 
 
 def _chunks(order: list[int], requests: list[Any], size: int) -> Iterator[list[int]]:
-    """About ``size`` requests at a time, never splitting the requests of one context."""
+    """The requests of ``size`` contexts at a time (one batch: a context's answer choices are
+    scored together), in ``order``; the requests of one context are never split."""
     chunk: list[int] = []
+    contexts = 0
     for index in order:
-        context = requests[index].args[0]
-        if len(chunk) >= size and requests[chunk[-1]].args[0] != context:
+        new_context = not chunk or requests[chunk[-1]].args[0] != requests[index].args[0]
+        if new_context and contexts == size:
             yield chunk
-            chunk = []
+            chunk, contexts = [], 0
+        contexts += new_context
         chunk.append(index)
     if chunk:
         yield chunk
