@@ -1,6 +1,8 @@
 """The run folder's typed records: round trips, checks with file:line, the one reader, and a run
 folder written by release 0.1.0 (tests/fixtures/run-0.1.0-majority, made by that release's
-`bioeval run --model majority --tasks biosses,gad --limit 4`) read, re-scored and reported."""
+`bioeval run --model majority --tasks biosses,gad --limit 4`; the rendered inputs of its samples,
+dataset text, are replaced by a placeholder, since data is never copied into the repository)
+read, re-scored and reported."""
 
 from __future__ import annotations
 
