@@ -90,9 +90,10 @@ class Runner:
     ) -> None:
         self.plan, self.folder, self.options, self.progress = plan, folder, options, progress
         self.models = models_to_run(plan)
-        fresh = run_record(plan, options, self.models)
-        self.record: RunRecord = fresh if previous is None else replace(
-            previous, status="running", finished=None, resumed=(*previous.resumed, fresh.started)
+        # a resumed run keeps its record (the resume checked it against the plan): no second
+        # hashing of every data file
+        self.record: RunRecord = run_record(plan, options, self.models) if previous is None else replace(
+            previous, status="running", finished=None, resumed=(*previous.resumed, now())
         )
         self.done = {row.unit for row in finished}
         self.rows: list[ScoreRow] = list(finished)
