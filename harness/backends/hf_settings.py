@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bioeval.config.models import ModelSpec
+from bioeval.config.overrides import device_key
 from bioeval.errors import BioevalError, UnknownNameError
 
 SETTINGS = (
@@ -57,18 +58,13 @@ def hf_settings(spec: ModelSpec) -> HfSettings:
     return HfSettings(
         dtype=dtype,
         device_map=args.get("device_map"),
-        max_memory={_device_key(k): str(v) for k, v in max_memory.items()} if max_memory else None,
+        max_memory={device_key(k): str(v) for k, v in max_memory.items()} if max_memory else None,
         parallelize=_boolean(args.get("parallelize", False), "parallelize", where),
         trust_remote_code=_boolean(args.get("trust_remote_code", False), "trust_remote_code", where),
         revision=str(args["revision"]) if args.get("revision") is not None else None,
         quantize=spec.quantize,
         fast_loglikelihood=_boolean(args.get("fast_loglikelihood", True), "fast_loglikelihood", where),
     )
-
-
-def _device_key(device: Any) -> int | str:
-    text = str(device).strip()
-    return int(text) if text.isdigit() else text
 
 
 def _boolean(value: Any, key: str, where: str) -> bool:

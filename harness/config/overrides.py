@@ -49,7 +49,13 @@ def _memory_map(value: str) -> dict[int | str, str]:
     pairs = [p.partition(":") for p in value.split(";") if p.strip()]
     if not pairs or any(not sep or not size for _, sep, size in pairs):
         raise BioevalError(f"--model-args max_memory={value!r}: expected DEVICE:SIZE;..., e.g. 0:70GiB;cpu:200GiB")
-    return {int(d.strip()) if d.strip().isdigit() else d.strip(): size.strip() for d, _, size in pairs}
+    return {device_key(device): size.strip() for device, _, size in pairs}
+
+
+def device_key(device: Any) -> int | str:
+    """A ``max_memory`` device as accelerate wants it: a GPU index as an int, else the name."""
+    text = str(device).strip()
+    return int(text) if text.isdigit() else text
 
 
 def with_overrides(
