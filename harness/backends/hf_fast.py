@@ -10,7 +10,8 @@ context/continuation split are untouched) and scores them with less work:
   batch pads little;
 - causal models: the output layer and log-softmax run only where a continuation token is
   scored (``logits_to_keep``); continuations longer than one token run on the context's KV
-  cache, one short row per choice;
+  cache, one short row per choice; the leading tokens every context of a batch shares (a chat
+  template's system turn) are encoded once, and the batch runs on copies of their KV cache;
 - seq2seq models: the encoder runs once per context; the decoder once per choice.
 
 Requests longer than the model's window (lm-eval truncates them from the left) and models
@@ -20,6 +21,7 @@ set to false (a model alias's ``args``) uses HFLM's code for everything.
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +34,9 @@ from lm_eval.models.huggingface import HFLM
 
 Request = tuple[tuple[str, str] | None, list[int], list[int]]
 Score = tuple[float, bool]
+
+MIN_SHARED_HEAD = 8
+"""Fewest shared leading context tokens worth a pass of their own (a chat system turn is 20+)."""
 
 
 @dataclass
@@ -50,6 +55,7 @@ class ForwardStats:
     forwards: int = 0
     tokens: int = 0
     scored_rows: int = 0
+    heads: int = 0  # of the forwards: passes over a shared head alone
 
     def add(self, input_ids: torch.Tensor, scored_rows: int) -> None:
         self.forwards += 1
@@ -80,6 +86,18 @@ def shared_prefix(continuations: Sequence[list[int]]) -> list[int]:
     return prefix
 
 
+def shared_head(contexts: Sequence[list[int]]) -> list[int]:
+    """The leading tokens all contexts share, leaving at least one token of each; empty when
+    there are fewer than two contexts or fewer than ``MIN_SHARED_HEAD`` shared tokens."""
+    if len(contexts) < 2:
+        return []
+    first, limit = contexts[0], min(len(c) for c in contexts) - 1
+    n = 0
+    while n < limit and all(c[n] == first[n] for c in contexts):
+        n += 1
+    return list(first[:n]) if n >= MIN_SHARED_HEAD else []
+
+
 def pad_rows(rows: Sequence[Sequence[int]], pad: int, left: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """Token rows padded to one length, and the mask of the real tokens."""
     width = max(len(row) for row in rows)
@@ -100,6 +118,12 @@ class FastHFLM(HFLM):
         super().__init__(*args, **kwargs)
         self.stats = ForwardStats()
         self.fast_loglikelihood = bool(fast_loglikelihood) and self._fast_supported()
+        self._head_memo: tuple[tuple[int, ...], Any] | None = None  # the last shared head's KV cache
+
+    def sort_length(self, context: str) -> int:
+        """A context's length in tokens: callers that cut requests into batches (bioeval's
+        request cache) order them by it, as this model orders the requests of a call."""
+        return len(self.tok_encode(context))
 
     @property
     def _cache_arg(self) -> str:
@@ -171,25 +195,31 @@ class FastHFLM(HFLM):
         return int(pad if pad is not None else self.eot_token_id)
 
     def _causal_batch(self, batch: list[ContextGroup]) -> list[list[Score]]:
-        """Each context and the prefix its continuations share, left-padded, in one pass; the
-        last positions' logits score the shared prefix and every next token; what remains of
-        longer continuations runs on the cache of that pass."""
+        """Each context and the prefix its continuations share, left-padded, in one pass (on
+        the cache of the head all contexts share, if any); the last positions' logits score the
+        shared prefix and every next token; what remains of longer continuations runs on the
+        cache of that pass."""
         shared = [shared_prefix(g.continuations) for g in batch]
-        ids, mask = pad_rows([g.context + s for g, s in zip(batch, shared)], self._pad_id, left=True)
+        head = shared_head([g.context for g in batch])
+        ids, mask = pad_rows([g.context[len(head) :] + s for g, s in zip(batch, shared)], self._pad_id, left=True)
         ids, mask = ids.to(self.device), mask.to(self.device)
-        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        positions = len(head) + (mask.cumsum(-1) - 1).clamp(min=0)
         keep = max(len(s) for s in shared) + 1
         longer = [
             (b, k) for b, g in enumerate(batch) for k, c in enumerate(g.continuations) if len(c) > len(shared[b]) + 1
         ]
+        cached: dict[str, Any] = {}
+        if head:  # the head's tokens, then the padding, then the rest of each context
+            cached[self._cache_arg] = self._head_cache(head, len(batch))
+            mask = torch.cat([torch.ones((len(batch), len(head)), dtype=mask.dtype, device=self.device), mask], 1)
         out = self.model(
-            input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=bool(longer), logits_to_keep=keep
+            input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=bool(longer or head),
+            logits_to_keep=keep, **cached,
         )
         rows = [out.logits[b, keep - len(s) - 1 :] for b, s in enumerate(shared)]
         self.stats.add(ids, sum(len(r) for r in rows))
         windows = self._log_softmax(torch.cat(rows)).split([len(r) for r in rows])  # per group
-        cache = out.past_key_values if longer else None
-        rest = self._continue_on_cache(batch, shared, longer, cache, mask) if longer else {}
+        rest = self._continue_on_cache(batch, shared, longer, out.past_key_values, mask) if longer else {}
         scores: list[list[Score]] = []
         for b, (group, prefix, window) in enumerate(zip(batch, shared, windows, strict=True)):
             greedy_tokens = window.argmax(dim=-1).tolist()
@@ -206,6 +236,20 @@ class FastHFLM(HFLM):
                 row.append((logprob, greedy))
             scores.append(row)
         return scores
+
+    def _head_cache(self, head: list[int], rows: int) -> Any:
+        """A KV cache of ``head`` for each of ``rows`` rows; the head is encoded once and kept
+        while the batches that follow share it (a chat template's system turn: all of them)."""
+        key = tuple(head)
+        if self._head_memo is None or self._head_memo[0] != key:
+            ids = torch.tensor([head], dtype=torch.long, device=self.device)
+            out = self.model(input_ids=ids, use_cache=True, logits_to_keep=1)
+            self.stats.add(ids, 0)
+            self.stats.heads += 1
+            self._head_memo = (key, out.past_key_values)
+        cache = copy.deepcopy(self._head_memo[1])
+        cache.batch_repeat_interleave(rows)
+        return cache
 
     def _continue_on_cache(
         self,

@@ -4,7 +4,8 @@
 arguments: the rendered context, the continuation or generation settings) come from
 ``<run>/cache/<model>.jsonl``; the others go to the model in chunks of one batch of contexts
 (``--batch-size`` contexts with all their answer choices), sorted longest first as lm-eval's
-models sort them, and each chunk's answers are appended to the file
+models sort them (in tokens when the model says how: ``sort_length``, else in characters),
+so that a chunk's contexts pad little, and each chunk's answers are appended to the file
 and flushed to disk before the next chunk is sent. A kill therefore loses at most the chunk in
 flight. Every chunk sent is logged in ``<run>/cache/<model>.sent.jsonl`` (attempt, kind, count),
 which is how the requests a run cost over all its attempts are counted.
@@ -142,7 +143,9 @@ class CachedLM(LM):
         unanswered is sent whole: every attempt batches the same requests together, so a resumed
         run computes exactly what an uninterrupted one does."""
         keys = [request_key(kind, request.args) for request in requests]
-        order = sorted(range(len(requests)), key=lambda i: (-len(str(requests[i].args[0])), str(requests[i].args[0]), i))
+        contexts = [str(request.args[0]) for request in requests]
+        length = _context_lengths(self.lm, contexts)
+        order = sorted(range(len(requests)), key=lambda i: (-length[contexts[i]], contexts[i], i))
         answers: dict[int, Any] = {}
         chunks = list(_chunks(order, requests, self.chunk))
         todo = [c for c in chunks if any(keys[i] not in self.cache.answers for i in c)]
@@ -156,6 +159,12 @@ class CachedLM(LM):
             if self.progress is not None:
                 self.progress(done, len(requests), kind)
         return [answers[i] if i in answers else self.cache.answers[keys[i]] for i in range(len(requests))]
+
+
+def _context_lengths(lm: Any, contexts: Sequence[str]) -> dict[str, int]:
+    """Each distinct context's length: in the model's tokens if it measures them, else characters."""
+    measure = getattr(lm, "sort_length", None)
+    return {c: int(measure(c)) if callable(measure) else len(c) for c in set(contexts)}
 
 
 def _chunks(order: list[int], requests: list[Any], size: int) -> Iterator[list[int]]:

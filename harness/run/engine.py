@@ -96,16 +96,6 @@ def quiet_libraries() -> None:
         datasets.disable_progress_bars()
     except ImportError:
         pass
-    import lm_eval.evaluator
-
-    # lm-eval asks `git describe` for the working directory's commit and lets git print
-    # "fatal: not a git repository" outside a checkout; bioeval records its own commit instead.
-    if hasattr(lm_eval.evaluator, "get_git_commit_hash"):
-        lm_eval.evaluator.get_git_commit_hash = _no_git_hash
-
-
-def _no_git_hash() -> None:
-    return None
 
 
 def evaluate(lm: Any, task: PromptTask, mode: Mode, chat: bool) -> dict[str, RawOutput]:
@@ -118,8 +108,6 @@ def evaluate_many(
 ) -> dict[str, dict[str, RawOutput]]:
     """Run several prompt tasks through lm-eval in one call, so the model batches requests
     across prompts; returns {task key: {example id: RawOutput}}."""
-    from lm_eval import simple_evaluate
-
     configs = []
     for task, mode in units:
         docs = documents(task)
@@ -127,21 +115,37 @@ def evaluate_many(
             configs.append(task_config(task, mode, docs))
     if not configs:
         return {}
-    results = simple_evaluate(
-        model=lm,
-        tasks=configs,
-        task_manager=_task_manager(),
-        log_samples=True,
-        bootstrap_iters=0,
-        apply_chat_template=chat,
-        fewshot_as_multiturn=False,
-        num_fewshot=0,
-    )
+    results = _run_lm_eval(lm, configs, chat)
     samples = (results or {}).get("samples", {})
     return {
         task.key: {s["doc"]["id"]: _raw_output(s, mode) for s in samples.get(task.key, [])}
         for task, mode in units
     }
+
+
+def _run_lm_eval(lm: Any, configs: list[dict[str, Any]], chat: bool) -> Mapping[str, Any] | None:
+    """What ``lm_eval.simple_evaluate`` does for a ready model, without the environment report
+    it adds to every result (``torch.utils.collect_env`` runs subprocesses: about a second
+    per call, one call per dataset): lm-eval's seeds, its task loading, zero-shot (``--fewshot``
+    examples are rendered into the prompt by bioeval), then ``lm_eval.evaluator.evaluate``."""
+    import random
+
+    import numpy as np
+    from lm_eval.defaults import DEFAULT_OTHER_SEED, DEFAULT_RANDOM_SEED
+    from lm_eval.evaluator import evaluate as lm_eval_evaluate
+    from lm_eval.utils import set_torch_seed
+
+    random.seed(DEFAULT_RANDOM_SEED)
+    np.random.seed(DEFAULT_OTHER_SEED)
+    set_torch_seed(DEFAULT_OTHER_SEED)
+    loaded = _task_manager().load(configs)
+    for task_obj in loaded["tasks"].values():
+        task_obj.set_config(key="num_fewshot", value=0)  # bioeval renders its own examples
+        task_obj.set_fewshot_seed(seed=DEFAULT_OTHER_SEED)
+    return lm_eval_evaluate(
+        lm=lm, task_dict=loaded, log_samples=True, bootstrap_iters=0, apply_chat_template=chat,
+        fewshot_as_multiturn=False,
+    )
 
 
 def _raw_output(sample: Mapping[str, Any], mode: Mode) -> RawOutput:

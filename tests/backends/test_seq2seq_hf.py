@@ -76,3 +76,32 @@ def test_t5_generates_text(t5_run: Path) -> None:
     scores = [json.loads(line) for line in (t5_run / "scores.jsonl").read_text(encoding="utf-8").splitlines()]
     modes = {r["mode"] for r in scores if r["model"] != "majority"}
     assert modes == {"multiple_choice", "generate_until"}
+
+
+def test_fast_seq2seq_scoring_equals_hflm(tiny_t5: Path) -> None:
+    """FastHFLM's seq2seq path (the encoder once per context, the decoder on every choice at
+    once) gives HFLM's log-likelihoods and greedy flags, choices of one and several tokens."""
+    from lm_eval.models.huggingface import HFLM
+
+    from bioeval.backends import LoadOptions, load_model
+    from bioeval.config.models import resolve_model
+
+    lm = load_model(resolve_model(f"hf:{tiny_t5}"), LoadOptions(batch_size=3, device="cpu"))
+    assert type(lm).__name__ == "FastHFLM" and lm.backend == "seq2seq" and lm.fast_loglikelihood
+    contexts = [
+        "Is the gene BRCA1 associated with breast cancer? Answer yes or no.",
+        "Sentence: aspirin lowers the risk of stroke. Does the sentence state an association?",
+        "Question: does metformin reduce mortality? Context: a cohort of 1200 patients.",
+        "Rate the similarity of the two sentences from 0 to 4.",
+        "Short context.",
+    ]
+    choices = [" yes", " no", " not associated at all"]
+    requests = [((c, x), *lm._encode_pair(c, x)) for c in contexts for x in choices]
+    assert any(len(cont) > 2 for _, _, cont in requests) and any(len(cont) == 1 for _, _, cont in requests)
+    before = lm.stats.forwards
+    fast = lm._loglikelihood_tokens(requests)
+    assert lm.stats.forwards - before == 2 * 2  # 5 contexts in batches of 3: an encoder and a decoder pass each
+    plain = HFLM._loglikelihood_tokens(lm, requests)
+    for request, (fast_ll, fast_greedy), (ll, greedy) in zip(requests, fast, plain, strict=True):
+        assert abs(fast_ll - ll) <= 1e-4, (request[0], fast_ll, ll)
+        assert fast_greedy == greedy, request[0]

@@ -103,3 +103,15 @@ def test_vllm_run_records_the_chat_template_and_settings(runs: dict[str, Path], 
     assert spec["backend"] == "vllm" and spec["chat"] is True  # prompted as smollm2-135m is
     assert spec["args"] == {"dtype": "float32", "enforce_eager": True, "max_model_len": 2048}
     assert record["status"] == "complete" and record["versions"]["vllm"]
+
+
+def test_vllm_gets_every_prompt_of_a_dataset_in_one_engine_call(runs: dict[str, Path], smollm_folder: Path) -> None:
+    """The request cache's log of what went to the engine: one call for GAD's 5 prompts x LIMIT
+    examples (every answer choice of every context), where hf goes batch by batch."""
+    def calls(run: Path, model: str) -> list[dict]:
+        log = run / "cache" / f"{safe_name(model)}.sent.jsonl"
+        return [row for row in map(json.loads, log.read_text(encoding="utf-8").splitlines()) if "sent" in row]
+
+    vllm = calls(runs["vllm"], f"vllm:{smollm_folder}")
+    assert [(row["kind"], row["sent"]) for row in vllm] == [("loglikelihood", LIMIT * 5 * 2)]  # yes / no
+    assert len(calls(runs["hf"], "smollm2-135m")) == -(-LIMIT * 5 // 8)  # hf: a batch of 8 contexts a call

@@ -10,8 +10,11 @@ same prompts exported by `bioeval export lm-eval`, all tasks in one call, (c) th
 Each contender is a fresh process (start-up and model load included); contenders take turns
 in every round (interleaved, the order rotated), and the report gives min and median wall time,
 the ratios of the medians, forward passes, tokens fed to the model, peak RSS; the predictions
-must agree. For `bioeval run` it also reports the share of wall time spent scoring (metrics,
-bootstrap CIs, comparison with the baseline) and writing the run folder.
+must agree, and bioeval's answer-choice log-likelihoods must equal lm-eval's HFLM's within 1e-4.
+For `bioeval run` it also reports two shares of its wall time: set-up (everything before the
+model's first forward pass except loading its weights: interpreter start, imports, the plan,
+reading and rendering the data, the majority baseline) and scoring (metrics, bootstrap CIs,
+paired tests against the baseline, writing samples and scores).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 MODEL = "smollm2-135m"
+TOLERANCE = 1e-4
+STARTED = "BENCH_STARTED"  # the parent's wall clock when it started the child
 
 
 def model_folder() -> str:
@@ -47,6 +52,8 @@ def count_forwards(stats: dict[str, Any]) -> None:
 
     def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
         ids = kwargs.get("input_ids", args[0] if args else None)
+        if not stats["forwards"]:
+            stats["first_forward_after"] = time.time() - float(os.environ[STARTED])
         stats["forwards"] += 1
         stats["tokens"] += int(ids.numel()) if ids is not None else 0
         return call(self, *args, **kwargs)
@@ -54,37 +61,45 @@ def count_forwards(stats: dict[str, Any]) -> None:
     LlamaForCausalLM.__call__ = counting
 
 
-def child_bioeval(args: argparse.Namespace, stats: dict[str, Any]) -> dict[str, Any]:
+def timed(owner: Any, name: str, stats: dict[str, Any], key: str) -> None:
+    """Add the wall time of every call of ``owner.name`` to ``stats[key]``."""
+    function = getattr(owner, name)
+
+    def wrapper(*a: Any, **k: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*a, **k)
+        finally:
+            stats[key] += time.perf_counter() - started
+
+    setattr(owner, name, wrapper)
+
+
+def child_bioeval(args: argparse.Namespace, stats: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[float]]]:
     import bioeval.run.runner as runner
     from bioeval.cli import main
 
-    score_unit = runner.score_unit
-
-    def timed(*a: Any, **k: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return score_unit(*a, **k)
-        finally:
-            stats["scoring_seconds"] += time.perf_counter() - started
-
-    runner.score_unit = timed
+    timed(runner, "score_unit", stats, "scoring_seconds")  # metrics and bootstrap CIs
+    timed(runner.Runner, "_write_unit", stats, "scoring_seconds")  # paired tests, samples and scores
+    timed(runner, "load_model", stats, "load_seconds")
     out = Path(args.work) / "run"
     selection = ["--sample", str(args.sample)] if args.suite == "choices" else ["--limit", str(args.limit)]
     code = main(["run", "--model", MODEL, "--tasks", args.tasks, "--data-dir", args.data_dir, "--output", str(out),
                  "--batch-size", str(args.batch_size), *selection, *(["--prompts", args.prompts] if args.prompts else [])])
     assert code == 0
-    predictions = {}
+    predictions, logliks = {}, {}
     for path in (out / "samples" / MODEL).glob("*/*.jsonl"):
         task = f"bioeval.{path.parent.name}.{path.stem}"
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            logliks = row.get("choice_logliks")
-            value = max(range(len(logliks)), key=logliks.__getitem__) if logliks else row["output"]
-            predictions[f"{task}/{row['id']}"] = value
-    return predictions
+            key, values = f"{task}/{row['id']}", row.get("choice_logliks")
+            predictions[key] = max(range(len(values)), key=values.__getitem__) if values else row["output"]
+            if values:
+                logliks[key] = values
+    return predictions, logliks
 
 
-def child_lm_eval(args: argparse.Namespace) -> dict[str, Any]:
+def child_lm_eval(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, list[float]]]:
     from lm_eval.__main__ import cli_evaluate
 
     out = Path(args.work) / "lm_eval"
@@ -93,34 +108,35 @@ def child_lm_eval(args: argparse.Namespace) -> dict[str, Any]:
                 "--include_path", args.exported, "--tasks", groups, "--batch_size", str(args.batch_size),
                 "--device", "cpu", "--apply_chat_template", "--log_samples", "--output_path", str(out)]
     cli_evaluate()
-    predictions = {}
+    predictions, logliks = {}, {}
     for path in glob.glob(str(out / "**" / "samples_*.jsonl"), recursive=True):
         task = Path(path).name[len("samples_"):].rsplit("_", 1)[0]
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            resps = row["filtered_resps"]
+            key, resps = f"{task}/{row['doc']['id']}", row["filtered_resps"]
             if isinstance(resps[0], str):
-                value: Any = resps[0]
+                predictions[key] = resps[0]
             else:
-                logliks = [float(r[0]) for r in resps]
-                value = max(range(len(logliks)), key=logliks.__getitem__)
-            predictions[f"{task}/{row['doc']['id']}"] = value
-    return predictions
+                logliks[key] = [float(r[0]) for r in resps]
+                predictions[key] = max(range(len(resps)), key=logliks[key].__getitem__)
+    return predictions, logliks
 
 
 def child(args: argparse.Namespace) -> int:
-    stats: dict[str, Any] = {"forwards": 0, "tokens": 0, "scoring_seconds": 0.0}
+    stats: dict[str, Any] = {"forwards": 0, "tokens": 0, "scoring_seconds": 0.0, "load_seconds": 0.0}
     count_forwards(stats)
+    logliks: dict[str, list[float]] = {}
     if args.child == "bioeval":
-        predictions = child_bioeval(args, stats)
+        predictions, logliks = child_bioeval(args, stats)
     elif args.child == "lm-eval":
-        predictions = child_lm_eval(args)
+        predictions, logliks = child_lm_eval(args)
     else:
         sys.path.insert(0, str(HERE))
         from bench_floor import run_floor
 
         predictions = run_floor(model_folder(), Path(args.exported), args.batch_size)
-    Path(args.work, "result.json").write_text(json.dumps({**stats, "predictions": predictions}), encoding="utf-8")
+    result = {**stats, "predictions": predictions, "logliks": logliks}
+    Path(args.work, "result.json").write_text(json.dumps(result), encoding="utf-8")
     return 0
 
 
@@ -129,7 +145,8 @@ def run_child(name: str, args: argparse.Namespace, exported: Path) -> dict[str, 
     command = [sys.executable, __file__, "--child", name, "--work", work, "--exported", str(exported),
                *forwarded(args)]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, STARTED: repr(time.time())}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     assert status == 0, f"{name} failed: {' '.join(command)}"
@@ -165,8 +182,13 @@ def report(runs: dict[str, list[dict[str, Any]]], reference: str) -> None:
         if name != reference:
             print(f"median wall time {name} / {reference}: {median / medians[reference]:.2f}x; "
                   f"{reference} / {name}: {medians[reference] / median:.2f}x")
-    scoring = [r["scoring_seconds"] / r["seconds"] for r in runs[reference]]
-    print(f"bioeval scoring + bootstrap: {100 * statistics.median(scoring):.1f}% of its wall time (median)")
+    mine = runs[reference]
+    setup = [(r["first_forward_after"] - r["load_seconds"]) / r["seconds"] for r in mine]
+    scoring = [r["scoring_seconds"] / r["seconds"] for r in mine]
+    print(f"bioeval set-up before the first forward pass (not loading weights): {100 * statistics.median(setup):.1f}% "
+          f"of its wall time (median); loading weights {statistics.median(r['load_seconds'] for r in mine):.1f}s")
+    print(f"bioeval scoring (metrics, bootstrap CIs, paired tests, writing): {100 * statistics.median(scoring):.1f}% "
+          "of its wall time (median)")
     predictions = {name: results[-1]["predictions"] for name, results in runs.items()}
     keys = set(predictions[reference])
     for name, found in predictions.items():
@@ -174,6 +196,16 @@ def report(runs: dict[str, list[dict[str, Any]]], reference: str) -> None:
         differ = [k for k in keys if found[k] != predictions[reference][k]]
         assert not differ, f"{name} disagrees with {reference} on {len(differ)} of {len(keys)}: {differ[:3]}"
     print(f"predictions agree on all {len(keys)} (task, prompt, example)")
+    mine_ll = mine[-1]["logliks"]
+    for name, results in runs.items():
+        theirs = results[-1]["logliks"]
+        if name == reference or not theirs:
+            continue
+        assert set(theirs) == set(mine_ll), f"{name} ranked other examples than {reference}"
+        diffs = [abs(a - b) for k in mine_ll for a, b in zip(mine_ll[k], theirs[k], strict=True)]
+        print(f"answer-choice log-likelihoods, {reference} vs {name}: max |difference| {max(diffs):.1e} "
+              f"over {len(diffs)} (tolerance {TOLERANCE:.0e})")
+        assert max(diffs) <= TOLERANCE
 
 
 def bench_help(rounds: int) -> None:
