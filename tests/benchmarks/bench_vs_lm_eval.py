@@ -193,6 +193,7 @@ def report(runs: dict[str, list[dict[str, Any]]], reference: str) -> None:
           f"of its wall time (median), {100 * statistics.median(own):.1f}% without importing torch and transformers "
           f"({statistics.median(r['torch_import_seconds'] for r in mine):.1f}s, as every contender); "
           f"loading weights {statistics.median(r['load_seconds'] for r in mine):.1f}s")
+    scoring = [r["scoring_seconds"] / r["seconds"] for r in mine]
     print(f"bioeval scoring (metrics, bootstrap CIs, paired tests, writing): {100 * statistics.median(scoring):.1f}% "
           "of its wall time (median)")
     predictions = {name: results[-1]["predictions"] for name, results in runs.items()}
@@ -253,7 +254,9 @@ def main() -> int:
         for name in order:
             runs[name].append(run_child(name, args, exported))
             print(f"round {round_index + 1} {name}: {runs[name][-1]['seconds']:.1f}s", flush=True)
-    print(f"\n{args.suite}: {args.tasks}, batch {args.batch_size}, {args.rounds} interleaved rounds")
+    saved = Path(tempfile.mkdtemp(prefix="bench-runs-")) / "runs.json"
+    saved.write_text(json.dumps(runs), encoding="utf-8")  # kept whatever the report below does
+    print(f"\n{args.suite}: {args.tasks}, batch {args.batch_size}, {args.rounds} interleaved rounds (saved: {saved})")
     report(runs, "bioeval")
     return 0
 
