@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bioeval.commands import listed_names
+
 FORMATS = ("lm-eval",)
-
-
-def _names(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,9 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("format", choices=FORMATS)
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--tasks", required=True, type=_names,
+    parser.add_argument("--tasks", required=True, type=listed_names,
                         help="comma-separated task, dataset or suite names (see `bioeval list`)")
-    parser.add_argument("--prompts", type=_names, default=None,
+    parser.add_argument("--prompts", type=listed_names, default=None,
                         help="prompt names, ids or families, or 'all' (default: the bigbio family)")
     parser.add_argument("--limit", type=int, default=None, help="the first N examples of each task")
     parser.add_argument("--sample", type=int, default=None, help="N examples drawn at random (see --seed)")

@@ -11,12 +11,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from bioeval.commands import listed_names
+
 COMMON_CARDS = (24.0, 40.0, 80.0)
 NO_TASKS_TOKENS = 1024
-
-
-def _names(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="bitsandbytes weights (default: the alias's setting)")
     parser.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16"), default="auto",
                         help="dtype of the weights not quantized (auto: the config's; bfloat16 when quantized)")
-    parser.add_argument("--tasks", type=_names, default=None, help="size the KV cache for these tasks' longest prompt")
-    parser.add_argument("--prompts", type=_names, default=None, help="prompt selection, as for `bioeval run`")
+    parser.add_argument("--tasks", type=listed_names, default=None, help="size the KV cache for these tasks' longest prompt")
+    parser.add_argument("--prompts", type=listed_names, default=None, help="prompt selection, as for `bioeval run`")
     parser.add_argument("--data-dir", help="data directory (default: $BIOEVAL_DATA_DIR, then the cache)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N examples of each task")
     parser.add_argument("--batch-size", type=int, default=8)
