@@ -274,17 +274,9 @@ class FastHFLM(HFLM):
         )
         real = mask.bool()
         self.stats.add(ids, int(real.sum()))
-        logprobs = self._log_softmax(out.logits[real])  # [scored tokens, vocab]
         targets = torch.tensor([t for c in continuations for t in c[1:]], dtype=torch.long, device=self.device)
-        picked = logprobs.gather(1, targets[:, None]).squeeze(1)
-        hits = logprobs.argmax(dim=-1) == targets
-        result: dict[tuple[int, int], Score] = {}
-        offset = 0
-        for key, continuation in zip(longer, continuations, strict=True):
-            n = len(continuation) - 1
-            result[key] = (float(picked[offset : offset + n].sum()), bool(hits[offset : offset + n].all()))
-            offset += n
-        return result
+        scored = self._score_tokens(out.logits[real], targets, [len(c) - 1 for c in continuations])
+        return dict(zip(longer, scored, strict=True))
 
     def _seq2seq_batch(self, batch: list[ContextGroup]) -> list[list[Score]]:
         """The encoder once per context; the decoder on every (context, choice) at once."""
@@ -301,14 +293,18 @@ class FastHFLM(HFLM):
         out = self.model(encoder_outputs=(hidden,), attention_mask=mask[rows], labels=labels)
         real = label_mask.bool()
         self.stats.add(labels, int(real.sum()))
-        logprobs = self._log_softmax(out.logits[real])
-        targets = labels[real]
+        scores: list[list[Score]] = [[] for _ in batch]
+        scored = self._score_tokens(out.logits[real], labels[real], [len(c) for c in continuations])
+        for (b, _), score in zip(pairs, scored, strict=True):
+            scores[b].append(score)
+        return scores
+
+    def _score_tokens(self, logits: torch.Tensor, targets: torch.Tensor, lengths: list[int]) -> list[Score]:
+        """Rows of ``lengths`` scored tokens laid end to end (``logits``: one per token): each
+        row's summed log-probability of its targets, and whether every target was the argmax."""
+        logprobs = self._log_softmax(logits)  # [scored tokens, vocab]
         picked = logprobs.gather(1, targets[:, None]).squeeze(1)
         hits = logprobs.argmax(dim=-1) == targets
-        scores: list[list[Score]] = [[] for _ in batch]
-        offset = 0
-        for (b, _), continuation in zip(pairs, continuations, strict=True):
-            n = len(continuation)
-            scores[b].append((float(picked[offset : offset + n].sum()), bool(hits[offset : offset + n].all())))
-            offset += n
-        return scores
+        return [
+            (float(p.sum()), bool(h.all())) for p, h in zip(picked.split(lengths), hits.split(lengths), strict=True)
+        ]
