@@ -15,12 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bioeval.config.paths import cache_root
+from bioeval.config.paths import COMPLETE_MARKER, cache_root
 from bioeval.errors import BioevalError
 from bioeval.config.models import GgufSource, ModelSpec
 from bioeval.tasks.core.loading import sha256_file
-
-COMPLETE_MARKER = ".bioeval-complete"
 
 
 def gguf_file(source: GgufSource) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from bioeval.config.paths import COMPLETE_MARKER
 from bioeval.errors import BioevalError, DataFileError, UnknownNameError
 
 BASELINE = "majority"
@@ -131,6 +132,6 @@ def _alias_of(ident: str, aliases: dict[str, ModelSpec]) -> ModelSpec | None:
         return same[0]
     folder = Path(ident)
     alias = aliases.get(folder.name.rpartition("-")[0])
-    if alias is not None and alias.gguf is not None and (folder / ".bioeval-complete").is_file():
+    if alias is not None and alias.gguf is not None and (folder / COMPLETE_MARKER).is_file():
         return alias
     return None

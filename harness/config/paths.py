@@ -7,6 +7,8 @@ from pathlib import Path
 
 ENV_DATA_DIR = "BIOEVAL_DATA_DIR"
 ENV_CACHE_DIR = "BIOEVAL_CACHE_DIR"
+COMPLETE_MARKER = ".bioeval-complete"
+"""The file a finished conversion writes last in its folder (``bioeval.backends.gguf``)."""
 
 
 def cache_root() -> Path:
