@@ -21,7 +21,7 @@ from bioeval.io import atomic_write_text, jsonl, safe_name
 from bioeval.rundir.records import Mode
 from bioeval.run.engine import documents, task_config
 from bioeval.run.plan import PromptTask
-from bioeval.run.runner import choose_mode
+from bioeval.run.runner import by_dataset, choose_mode
 
 EXPORTED_AS = ModelSpec(name="export", backend="hf")
 """Prompts are exported as the hf backend runs them: ranked choices where a prompt has them."""
@@ -52,11 +52,9 @@ def exported_config(task: PromptTask, mode: Mode, data_file: Path) -> dict[str, 
 
 def export_tasks(tasks: Sequence[PromptTask], out_dir: Path, requested_mode: str = "auto") -> list[ExportedGroup]:
     """Write every prompt task and one group per view under ``out_dir``."""
-    by_view: dict[str, list[PromptTask]] = {}
-    for task in tasks:
-        by_view.setdefault(task.view.name, []).append(task)
     groups = []
-    for view_name, view_tasks in by_view.items():
+    for view_tasks in by_dataset(tasks):
+        view_name = view_tasks[0].view.name
         folder = out_dir / safe_name(view_name)
         names, metrics = [], set()
         for task in view_tasks:
