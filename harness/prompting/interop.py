@@ -27,7 +27,7 @@ from bioeval.prompting.select import (
     render_example,
     view_variables,
 )
-from bioeval.prompts.render import TemplateError, check_syntax, environment
+from bioeval.prompts.render import TemplateError, check_syntax, compiled, environment
 from bioeval.prompts.template import Prompt, dump_template_file, load_template_file
 from bioeval.io import atomic_write_text
 from bioeval.tasks.core.schemas import Example
@@ -203,7 +203,7 @@ def check_compiles(prompt: Prompt) -> None:
         if text is None:
             continue
         try:
-            environment().from_string(text)
+            compiled(text)
         except jinja2.TemplateError as error:
             raise TemplateError(f"{label}: {error}") from None
 
