@@ -67,10 +67,18 @@ def hf_settings(spec: ModelSpec) -> HfSettings:
     )
 
 
-def _boolean(value: Any, key: str, where: str) -> bool:
+def parse_boolean(value: Any) -> bool:
+    """A setting's true / false (also 1 / 0, yes / no); ValueError for anything else."""
     if isinstance(value, bool):
         return value
     parsed = _BOOLEAN.get(str(value).strip().lower())
     if parsed is None:
-        raise BioevalError(f"{where}: {key}={value!r}; expected true or false")
+        raise ValueError("expected true or false")
     return parsed
+
+
+def _boolean(value: Any, key: str, where: str) -> bool:
+    try:
+        return parse_boolean(value)
+    except ValueError:
+        raise BioevalError(f"{where}: {key}={value!r}; expected true or false") from None

@@ -21,13 +21,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bioeval.backends.hf import model_source  # vLLM loads the same folder or Hub id as hf
+from bioeval.backends.hf_settings import DTYPES, parse_boolean
 from bioeval.config.models import ModelSpec
 from bioeval.errors import BioevalError, UnknownNameError
 
 REQUEST_CHUNK = 512
 """Requests per call to the engine: large, so continuous batching has work to schedule."""
 
-DTYPES = ("auto", "float32", "float16", "bfloat16")
 ENCODER_DECODER_TYPES = ("t5", "mt5", "umt5", "bart", "mbart", "pegasus", "longt5", "switch_transformers")
 INSTALL_HINT = (
     "install it with `pip install 'bioeval[vllm]'` on a GPU machine; on a CPU-only machine build "
@@ -49,17 +50,6 @@ def _fraction(value: Any) -> float:
     return number
 
 
-def _boolean(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    raise ValueError("expected true or false")
-
-
 def _dtype(value: Any) -> str:
     if str(value) not in DTYPES:
         raise ValueError(f"expected one of {', '.join(DTYPES)}")
@@ -72,10 +62,10 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "gpu_memory_utilization": _fraction,  # share of each GPU for weights and KV cache
     "max_model_len": _positive_int,  # context length (and KV cache size per sequence)
     "dtype": _dtype,
-    "enforce_eager": _boolean,  # no CUDA graphs / torch.compile: starts faster, runs slower
+    "enforce_eager": parse_boolean,  # no CUDA graphs / torch.compile: starts faster, runs slower
     "max_num_seqs": _positive_int,  # sequences the scheduler runs at once
     "quantization": str,  # awq, gptq, fp8 ... (weights quantized by their publisher)
-    "trust_remote_code": _boolean,
+    "trust_remote_code": parse_boolean,
     "revision": str,
     "seed": int,
 }
@@ -130,16 +120,6 @@ def check_vllm(spec: ModelSpec) -> None:
         raise BioevalError(
             f"model {spec.name!r}: data_parallel_size > 1 runs replicas as ray actors; install ray (`pip install ray`)"
         )
-
-
-def model_source(spec: ModelSpec) -> str:
-    """The folder or Hub id vLLM loads (a GGUF alias's converted transformers folder)."""
-    if spec.gguf is not None:
-        from bioeval.backends.gguf import converted_folder
-
-        return str(converted_folder(spec))
-    assert spec.pretrained is not None
-    return spec.pretrained
 
 
 def vllm_arguments(spec: ModelSpec) -> dict[str, Any]:
