@@ -22,8 +22,10 @@ LAYOUTS = ("bigbio", "biomistral-nlu")
 LAYOUTS = ("bigbio", "biomistral-nlu")
 PAPER, RUN, BASELINE, DELTA, SOTA, BENCHMARK = "paper", "run", "baseline", "delta", "sota", "benchmark"
 BEST_NOTE = ("Best = the best prompt on the test set (as the papers report: chosen on the data it is "
-             "scored on, so optimistic); Best (honest) = the prompt chosen on a validation run, or by "
-             "cross-validation over test folds, scored on held-out test data")
+             "scored on, so optimistic); Best (honest) = the prompt chosen on a validation run and scored "
+             "on the test set, or by cross-validation over test folds: each fold is predicted by the prompt "
+             "chosen on the other folds, and the metric is computed once on these pooled out-of-fold "
+             "predictions")
 
 
 @dataclass(frozen=True)
