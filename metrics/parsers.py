@@ -12,8 +12,8 @@ Canonical formats (prompt targets are written in exactly these):
   or followed by the choice's text), and a choice followed by an explanation ("yes, because
   ..."). When the letter and the text name different choices, or no choice (or more than one of
   the same length) starts the answer, the output is unparsed.
-- ``label_list``: labels separated by ", ", ";" or newlines, each read as a ``label``; "none"
-  alone is the empty set. A partly unreadable list keeps the labels it could read as its value
+- ``label_list``: labels separated by ", ", ";", newlines or " and " (where the parts are whole
+  labels), each read as a ``label``; "none" alone is the empty set. A partly unreadable list keeps the labels it could read as its value
   and is marked with an error, so it is scored on what it says and counted as unparsed.
 - ``number``: the first number in the text ("3", "3.5", "-1", ".5"), or the first number word
   zero .. twenty, whichever comes first.
@@ -133,6 +133,10 @@ def parse_label_list(text: str, choices: Sequence[str]) -> Prediction:
     for item in split_items(body, always_split_commas=True):
         if normalize_label(item) in NONE_WORDS:
             continue
+        joined = split_on_and(item, choices)
+        if joined is not None:
+            found.update(joined)
+            continue
         label, _ = read_label(item, choices)
         if label is None:
             unknown.append(item)
@@ -143,6 +147,28 @@ def parse_label_list(text: str, choices: Sequence[str]) -> Prediction:
     if unknown:
         return Prediction(value=frozenset(found), raw=text, error=f"unmatched items: {unknown}")
     return Prediction(value=frozenset(found), raw=text)
+
+
+def split_on_and(item: str, choices: Sequence[str]) -> list[str] | None:
+    """The choices an item joins with " and " ("Resisting cell death and Tumor promoting
+    inflammation", as PromptSource's ``labels | join(' and ')`` writes them), when the whole item
+    is two or more choices so joined; a choice that itself holds " and " ("Activating invasion
+    and metastasis") stays whole. None when the item is not such a join."""
+    by_key = {normalize_label(choice): choice for choice in choices}
+    words = normalize_label(item).split(" and ")
+    if len(words) < 2 or " and ".join(words) in by_key:
+        return None
+    # best[i]: a split of words[:i] into choices, fewest pieces first (None: no split)
+    best: list[list[str] | None] = [[]] + [None] * len(words)
+    for end in range(1, len(words) + 1):
+        for start in range(end):
+            head, piece = best[start], " and ".join(words[start:end])
+            if head is not None and piece in by_key:
+                candidate = [*head, by_key[piece]]
+                if best[end] is None or len(candidate) < len(best[end] or ()):
+                    best[end] = candidate
+    found = best[len(words)]
+    return found if found is not None and len(found) > 1 else None
 
 
 def parse_number(text: str, choices: Sequence[str] | None = None) -> Prediction:

@@ -88,6 +88,24 @@ def test_label_list(text: str, expected: frozenset[str] | None, parsed: bool) ->
     assert prediction.parsed is parsed
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Resisting cell death and Inducing angiogenesis", {"resisting cell death", "inducing angiogenesis"}),
+        ("activating invasion and metastasis", {"activating invasion and metastasis"}),
+        ("activating invasion and metastasis and resisting cell death",
+         {"activating invasion and metastasis", "resisting cell death"}),
+        ("resisting cell death and inducing angiogenesis, evading growth suppressors",
+         {"resisting cell death", "inducing angiogenesis", "evading growth suppressors"}),
+    ],
+)
+def test_label_list_joined_with_and(text: str, expected: set[str]) -> None:
+    """PromptSource's ``labels | join(' and ')``; a label holding "and" stays whole."""
+    labels = [*HALLMARKS, "activating invasion and metastasis"]
+    prediction = parse_label_list(text, labels)
+    assert prediction.value == frozenset(expected) and prediction.parsed
+
+
 def test_label_list_letters_from_the_unified_family() -> None:
     prediction = parse_label_list("A, C", ["A", "B", "C", "D"])
     assert prediction.value == frozenset({"A", "C"})
