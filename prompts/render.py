@@ -106,16 +106,21 @@ def check_syntax(prompt: Prompt) -> None:
                 raise TemplateError(f"{label}: {spelling} is not allowed")
         private = _private_access(tree)
         if private is not None:
+            name, line = private
             raise TemplateError(
-                f"{label}: access to {private!r} is not allowed (names starting with '_' are "
-                "blocked by the sandbox)"
+                f"{label}: line {line}: access to {name!r} is not allowed (names starting with '_' "
+                "are blocked by the sandbox)" + _REWRITE.get(name, "")
             )
+        mutation = _mutation(tree)
+        if mutation is not None:
+            raise TemplateError(f"{label}: {mutation}")
     if SEPARATOR not in prompt.jinja:
         raise TemplateError(f"jinja has no '{SEPARATOR}' between input and target")
 
 
-def _private_access(tree: nodes.Template) -> str | None:
-    """The first attribute or item name starting with '_' (``x.__class__``, ``x['_y']``)."""
+def _private_access(tree: nodes.Template) -> tuple[str, int] | None:
+    """The first attribute or item name starting with '_' (``x.__class__``, ``x['_y']``), and
+    its line."""
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
         if isinstance(node, nodes.Getattr):
             names = [node.attr]
@@ -126,7 +131,31 @@ def _private_access(tree: nodes.Template) -> str | None:
             names = names if node.name == "attr" else []
         for name in names:
             if isinstance(name, str) and name.startswith("_"):
-                return name
+                return name, node.lineno
+    return None
+
+
+MUTATING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem",
+    "add", "discard", "sort", "reverse",
+})
+"""Methods that change a list, dict or set in place: the immutable sandbox refuses them."""
+_NAMESPACE_HINT = (
+    "; the sandbox keeps the record's values immutable: keep state in a namespace instead, e.g. "
+    "{% set ns = namespace(seen=[]) %} ... {% if key not in ns.seen %}...{% set ns.seen = "
+    "ns.seen + [key] %}{% endif %}"
+)
+_REWRITE = {"__setitem__": " (x.__setitem__(k, v) mutates a dict in place" + _NAMESPACE_HINT + ")"}
+
+
+def _mutation(tree: nodes.Template) -> str | None:
+    """The first in-place mutation (``x.append(y)``), named with its line and a rewrite."""
+    for call in tree.find_all(nodes.Call):
+        node = call.node
+        if isinstance(node, nodes.Getattr) and node.attr in MUTATING_METHODS:
+            target = node.node.name if isinstance(node.node, nodes.Name) else "a value"
+            return (f"line {call.lineno}: {target}.{node.attr}(...) changes {target} in place, "
+                    f"which the sandbox does not allow{_NAMESPACE_HINT}")
     return None
 
 
@@ -137,7 +166,11 @@ def referenced_fields(prompt: Prompt) -> set[str]:
     names: set[str] = set()
     for text in (prompt.jinja, prompt.answer_choices):
         if text:
-            names |= meta.find_undeclared_variables(environment().parse(text))
+            tree = environment().parse(text)
+            # Jinja reports a name set inside {% if %} branches as undeclared; it is the
+            # template's own (StrictUndefined still fails a render that reads it unset)
+            stored = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "store"}
+            names |= meta.find_undeclared_variables(tree) - stored
     return names - set(GLOBALS) - set(environment().globals)
 
 
