@@ -55,22 +55,3 @@ def _values(task_scores: Mapping[str, float | Score | None], names: list[str]) -
             raise BioevalError(f"the score of {name!r} is undefined; the average would be partial")
         values.append(float(value))
     return values
-
-
-AGGREGATES = ("mean", "median", "best", "worst", "std")
-"""How one model's scores over the prompts of a task are summarised."""
-
-
-def over_prompts(values: Sequence[float]) -> dict[str, float | None]:
-    """Mean, median, best, worst and standard deviation of a model's scores over prompts."""
-    import statistics
-
-    if not values:
-        return {name: None for name in AGGREGATES}
-    return {
-        "mean": statistics.fmean(values),
-        "median": statistics.median(values),
-        "best": max(values),
-        "worst": min(values),
-        "std": statistics.stdev(values) if len(values) > 1 else 0.0,
-    }

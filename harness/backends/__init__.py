@@ -26,7 +26,7 @@ Loader = Callable[[ModelSpec, LoadOptions], Any]
 def _hf(spec: ModelSpec, options: LoadOptions) -> Any:
     from bioeval.backends.hf import load_hf
 
-    return load_hf(spec, options)
+    return load_hf(spec, batch_size=options.batch_size, device=options.device)
 
 
 def _majority(spec: ModelSpec, options: LoadOptions) -> Any:
@@ -36,7 +36,7 @@ def _majority(spec: ModelSpec, options: LoadOptions) -> Any:
 
 
 def _api(spec: ModelSpec, options: LoadOptions) -> Any:
-    from bioeval.backends.api import load_api
+    from bioeval.backends.api_lm import load_api
 
     return load_api(spec)
 

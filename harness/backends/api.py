@@ -1,4 +1,4 @@
-"""OpenAI-compatible API backends: settings, the check before a run, and the loader.
+"""OpenAI-compatible API backends: settings and the check before a run.
 
 ``openai-completions`` ranks answer choices by log-likelihood through lm-eval's
 ``local-completions`` (``echo`` + ``logprobs``: vLLM, TGI, SGLang, OpenAI's davinci-002);
@@ -7,6 +7,7 @@
 Settings come from the alias (``base_url``, ``api_key_env``, ``args``) and the command line
 (``--base-url``, ``--model-args``). The API key is read from the environment variable the alias
 names, only when a request is made; it is never stored, logged or put in an error message.
+The lm-eval models and their loader are in ``bioeval.backends.api_lm``.
 """
 
 from __future__ import annotations
@@ -156,34 +157,3 @@ def _model_ids(body: bytes) -> list[str] | None:
 
 def _auth(key: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"} if key else {}
-
-
-def load_api(spec: ModelSpec) -> Any:
-    """lm-eval's API model for ``spec``, with bioeval's retries, usage and failure records."""
-    from bioeval.backends.api_lm import ChatLM, CompletionsLM
-
-    settings = api_settings(spec)
-    key = api_key(settings, spec.name)
-    kwargs: dict[str, Any] = {
-        "model": settings.model,
-        "base_url": settings.url,
-        "num_concurrent": settings.num_concurrent,
-        "timeout": settings.timeout,
-        "max_retries": 1,  # lm-eval's own retries: bioeval retries each request itself
-    }
-    if spec.backend == "openai-completions":
-        kwargs.update(_tokenizer(spec))
-        kwargs.update(settings.extra)
-        return CompletionsLM(settings=settings, key=key, **kwargs)
-    kwargs.update(settings.extra)
-    return ChatLM(settings=settings, key=key, **kwargs)
-
-
-def _tokenizer(spec: ModelSpec) -> dict[str, Any]:
-    """Log-likelihoods need the model's tokenizer (to split context from continuation): the
-    ``tokenizer`` arg, else the model's local folder, else what the server offers."""
-    if "tokenizer" in spec.args:
-        return {"tokenizer_backend": "huggingface"}
-    if spec.pretrained and os.path.isdir(spec.pretrained):
-        return {"tokenizer_backend": "huggingface", "tokenizer": spec.pretrained}
-    return {"tokenizer_backend": "auto"}

@@ -5,20 +5,23 @@ replaces the one call that posts a request (``amodel_call``) so that each reques
 with backoff and ``Retry-After``, its token usage is counted, and a request that still fails
 gives a sentinel per example (``bioeval.backends.failures``) instead of raising. Requests always
 take lm-eval's concurrent path; bioeval's own semaphore keeps ``num_concurrent`` in flight.
+``load_api`` builds one from a ModelSpec's settings (``bioeval.backends.api``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import os
 from functools import cached_property
 from typing import Any
 
 from lm_eval.models.openai_completions import LocalChatCompletion, LocalCompletionsAPI
 
-from bioeval.backends.api import ApiSettings
+from bioeval.backends.api import ApiSettings, api_key, api_settings
 from bioeval.backends.failures import FailedLoglik, FailedText
 from bioeval.backends.http_retry import Usage, post_with_retries
+from bioeval.config.models import ModelSpec
 
 
 class ResilientRequests:
@@ -111,3 +114,32 @@ class ChatLM(ResilientRequests, LocalChatCompletion):
                 if not isinstance(choice.get("message"), dict) or "content" not in choice["message"]:
                     raise ValueError(f"a choice without a message: {str(choice)[:200]}")
         return super().parse_generations(outputs, **kwargs)
+
+
+def load_api(spec: ModelSpec) -> Any:
+    """lm-eval's API model for ``spec``, with bioeval's retries, usage and failure records."""
+    settings = api_settings(spec)
+    key = api_key(settings, spec.name)
+    kwargs: dict[str, Any] = {
+        "model": settings.model,
+        "base_url": settings.url,
+        "num_concurrent": settings.num_concurrent,
+        "timeout": settings.timeout,
+        "max_retries": 1,  # lm-eval's own retries: bioeval retries each request itself
+    }
+    if spec.backend == "openai-completions":
+        kwargs.update(_tokenizer(spec))
+        kwargs.update(settings.extra)
+        return CompletionsLM(settings=settings, key=key, **kwargs)
+    kwargs.update(settings.extra)
+    return ChatLM(settings=settings, key=key, **kwargs)
+
+
+def _tokenizer(spec: ModelSpec) -> dict[str, Any]:
+    """Log-likelihoods need the model's tokenizer (to split context from continuation): the
+    ``tokenizer`` arg, else the model's local folder, else what the server offers."""
+    if "tokenizer" in spec.args:
+        return {"tokenizer_backend": "huggingface"}
+    if spec.pretrained and os.path.isdir(spec.pretrained):
+        return {"tokenizer_backend": "huggingface", "tokenizer": spec.pretrained}
+    return {"tokenizer_backend": "auto"}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bioeval.backends import LoadOptions
 from bioeval.backends.hf_settings import hf_settings
 from bioeval.config.models import ModelSpec
 
@@ -34,15 +33,16 @@ def model_source(spec: ModelSpec) -> str:
     return spec.pretrained
 
 
-def load_hf(spec: ModelSpec, options: LoadOptions) -> Any:
+def load_hf(spec: ModelSpec, *, batch_size: int, device: str | None) -> Any:
+    """lm-eval's HFLM for ``spec`` (``device`` None: cuda if available, else cpu)."""
     from bioeval.backends.hf_fast import FastHFLM
 
     settings = hf_settings(spec)
     pretrained = model_source(spec)
-    device = options.device or default_device()
+    device = device or default_device()
     common: dict[str, Any] = {
         "backend": spec.kind,
-        "batch_size": options.batch_size,
+        "batch_size": batch_size,
         "trust_remote_code": settings.trust_remote_code,
         "fast_loglikelihood": settings.fast_loglikelihood,
     }

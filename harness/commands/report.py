@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bioeval.report.aggregates import AGGREGATES
+
 FORMAT_NAMES = ("md", "csv", "latex", "html", "json")
-STATISTICS = ("mean", "median", "best", "worst", "std")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--output", help="write the report to this file (default: stdout)")
     parser.add_argument("--metric", help="leaderboard metric for every task that has it "
                         "(default: each task's primary metric, the first of its rows)")
-    parser.add_argument("--aggregate", choices=STATISTICS, default="mean",
+    parser.add_argument("--aggregate", choices=AGGREGATES, default="mean",
                         help="leaderboard cell: this statistic over the prompts (default mean)")
     parser.add_argument("--suite", help="only this suite's tasks, in its order, with its benchmark score "
                         "(default: the suites the runs were asked for)")

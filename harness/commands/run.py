@@ -129,9 +129,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TQDM_DISABLE", "1")
 
     if args.resume:
-        from bioeval.run.resume import resume
-
-        return resume(args, add_arguments)
+        return resume(args)
     if not args.tasks:
         raise BioevalError("--tasks is required (task, dataset or suite names; see `bioeval list`)")
     check_arguments(args)
@@ -155,7 +153,6 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
     from bioeval.config.paths import resolve_data_dir
-    from bioeval.run.plan import build_plan
     from bioeval.rundir.layout import RunFolder
 
     data_dir = resolve_data_dir(args.data_dir)
@@ -165,10 +162,7 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
         for name in args.model:  # unknown names fail before anything is fetched
             resolve_model(name)
         fetch_missing(args.tasks, data_dir)
-    plan = build_plan(
-        args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
-        sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
-    )
+    plan = plan_run(args, data_dir)
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
     for note in plan.notes:
@@ -176,6 +170,66 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
     output = Path(args.output) if args.output else default_output(args.model)
     folder = RunFolder.create(output)
     return finish(plan, folder, run_options(args, arguments))
+
+
+def resume(args: argparse.Namespace) -> int:
+    """``--resume RUN_DIR``: plan the run again from the options run.json recorded (options given
+    as well must be the same) and continue it, once ``bioeval.run.resume`` found it the same run."""
+    from bioeval.run.resume import check_same_run, resumable_record
+    from bioeval.rundir.layout import RunFolder
+    from bioeval.rundir.reader import read_score_rows
+
+    run_dir = Path(args.resume)
+    record, recorded = resumable_record(run_dir)
+    given = [a for a in getattr(args, "argv", ()) if a not in ("--resume", args.resume) and not a.startswith("--resume=")]
+    options = _parse(recorded)
+    if given:
+        _same_options(_parse(given), options, run_dir)
+    options.data_dir = record.config.get("data_dir") or options.data_dir
+    check_arguments(options)
+    plan = plan_run(options, Path(options.data_dir))
+    run = run_options(options, tuple(recorded))
+    fresh = check_same_run(record, plan, run, run_dir)
+    folder = RunFolder.reopen(run_dir)
+    if record.status == "running":
+        print(f"{run_dir}: its run stopped without finishing (status 'running', its process is gone)", file=sys.stderr)
+    finished = read_score_rows(run_dir, required=False)
+    units = {row.unit for row in finished}
+    print(f"resuming {run_dir}: {len(units)} of {len(plan.tasks) * len(fresh.models)} prompt runs are done", file=sys.stderr)
+    return finish(plan, folder, run, previous=record, finished=finished)
+
+
+def _parse(arguments: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bioeval run", add_help=False)
+    add_arguments(parser)
+    try:
+        return parser.parse_args(arguments)
+    except SystemExit:
+        raise BioevalError(f"cannot read the run's options {' '.join(arguments)!r}") from None
+
+
+def _same_options(given: argparse.Namespace, recorded: argparse.Namespace, run_dir: Path) -> None:
+    differ = [
+        f"--{name.replace('_', '-')} {_show(getattr(given, name))} (the run has {_show(value)})"
+        for name, value in vars(recorded).items()
+        if name not in ("output", "data_dir") and getattr(given, name) != value
+    ]
+    if differ:
+        raise BioevalError(f"run folder {run_dir} was run with other options: {'; '.join(differ)}")
+
+
+def _show(value: Any) -> str:
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
+def plan_run(args: argparse.Namespace, data_dir: Path):  # noqa: ANN201 - RunPlan
+    """The plan of the run the options describe (a new run's, or a resumed run's recorded ones)."""
+    from bioeval.run.plan import build_plan
+
+    return build_plan(
+        args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
+        sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
+    )
 
 
 def model_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -214,13 +268,11 @@ def finish(plan, folder, options, previous=None, finished=()) -> int:  # noqa: A
     from bioeval.report.terminal import format_summary
     from bioeval.run.runner import execute
     from bioeval.run.signals import stop_on_signals
-    from bioeval.rundir.reader import read_run_record
 
     with stop_on_signals():
-        rows = execute(plan, folder, options, previous=previous, finished=finished)
-    record = read_run_record(folder.path)
-    print(format_summary(rows, record))
-    for line in usage_lines(record.models):  # API models: requests, retries, failures, tokens
+        result = execute(plan, folder, options, previous=previous, finished=finished)
+    print(format_summary(result.rows, result.record))
+    for line in usage_lines(result.record.models):  # API models: requests, retries, failures, tokens
         print(line)
     print(f"\nrun folder: {folder.path}")
     return 0

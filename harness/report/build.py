@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.report.data import ReportData, load_runs
-from bioeval.report.interactive import read_samples, to_html
+from bioeval.report.data import ReportData, load_runs, read_samples
+from bioeval.report.document import Report
+from bioeval.report.interactive import to_html
 from bioeval.report.layouts import LAYOUTS, build_layout
 from bioeval.report.selection import choose_prompts
 from bioeval.report.references import ReferenceRow, load_references, packaged_references, packaged_tables
-from bioeval.report.tables import Report, build_leaderboard, build_prompt_tables
+from bioeval.report.tables import build_leaderboard, build_prompt_tables
 from bioeval.report.text import to_csv, to_json, to_latex, to_markdown
 from bioeval.io import require_writable_folder, write_user_file
 from bioeval.rundir.layout import RUN_FILE, SAMPLES_DIR, SCORES_FILE

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.rundir.reader import UNFINISHED, read_run_record, read_score_rows
-from bioeval.rundir.records import RunRecord, ScoreRow, VsBaseline
+from bioeval.rundir.reader import UNFINISHED, read_run_record, read_sample_rows, read_score_rows
+from bioeval.rundir.records import RunRecord, SampleRow, ScoreRow, VsBaseline
 
 DEV_SPLITS = ("validation", "dev")
 
@@ -189,3 +189,30 @@ def delta_to_baseline(row: ReportRow) -> float | None:
         spec = METRICS.get(row.metric)
         baseline = spec.undefined_as if spec is not None else None
     return None if baseline is None else row.value - baseline
+
+
+@dataclass(frozen=True)
+class SampleUnit:
+    """The examples of one (model, task, prompt), for the HTML drill-down."""
+
+    model: str
+    task: str
+    prompt: str
+    total: int  # examples in the samples file
+    rows: tuple[SampleRow, ...]  # the first ``max_examples`` of them
+
+
+def read_samples(data: ReportData, max_examples: int) -> tuple[SampleUnit, ...]:
+    """The samples of every (model, task, prompt) in the report, at most ``max_examples`` each."""
+    paths = {run.name: run.path for run in data.runs}
+    units: dict[tuple[str, str, str], SampleUnit] = {}
+    for row in data.rows:
+        key = (row.model, row.task, row.prompt)
+        if key in units:
+            continue  # the same unit's other metrics
+        try:
+            rows = read_sample_rows(paths[row.run], row.score.unit)
+        except BioevalError:
+            continue  # a run without samples/: its cells have no drill-down
+        units[key] = SampleUnit(row.model, row.task, row.prompt, len(rows), tuple(rows[:max_examples]))
+    return tuple(units.values())

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from bioeval.io import safe_name
 from bioeval.report.data import ReportRow, delta_to_baseline
-from bioeval.report.plots import COLOURS, _save, _spread
-from bioeval.report.tables import PlotFile
+from bioeval.report.plots import COLOURS, PlotFile, _save, _spread
 
 NOT_CLASSIFICATION = frozenset({"rouge1", "entity_f1", "entity_f1_relaxed", "token_f1"})
 CAPTION = ("BigBIO Figure 3: per model (grouped by family), per-prompt score minus the majority "

@@ -14,44 +14,16 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib import resources
 
-from bioeval.errors import BioevalError
-from bioeval.report.data import ReportData
-from bioeval.report.tables import Report
+from bioeval.report.data import SampleUnit
+from bioeval.report.document import Report
+from bioeval.report.layout_text import choices_html, layout_html
 from bioeval.report.text import LEGEND, leaderboard_body, leaderboard_header, prompt_body, prompt_header, runs_line
-from bioeval.rundir.records import SampleRow
-
-
-@dataclass(frozen=True)
-class SampleUnit:
-    model: str
-    task: str
-    prompt: str
-    total: int  # examples in the samples file
-    rows: tuple[SampleRow, ...]  # the first ``max_examples`` of them
 
 
 def unit_key(model: str, task: str, prompt: str) -> str:
     return f"{model}\u241f{task}\u241f{prompt}"
-
-
-def read_samples(data: ReportData, max_examples: int) -> tuple[SampleUnit, ...]:
-    from bioeval.rundir.reader import read_sample_rows
-
-    paths = {run.name: run.path for run in data.runs}
-    units: dict[str, SampleUnit] = {}
-    for row in data.rows:
-        key = unit_key(row.model, row.task, row.prompt)
-        if key in units:
-            continue  # the same unit's other metrics
-        try:
-            rows = read_sample_rows(paths[row.run], row.score.unit)
-        except BioevalError:
-            continue  # a run without samples/: its cells have no drill-down
-        units[key] = SampleUnit(row.model, row.task, row.prompt, len(rows), tuple(rows[:max_examples]))
-    return tuple(units.values())
 
 
 def _asset(name: str) -> str:
@@ -150,8 +122,6 @@ def _filters(report: Report) -> str:
 
 
 def to_html(report: Report) -> str:
-    from bioeval.report.layout_text import choices_html, layout_html
-
     board = report.leaderboard
     notes = list(report.data.notes) + list(board.notes)
     parts = [

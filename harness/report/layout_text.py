@@ -7,6 +7,7 @@ import html
 import io
 from collections.abc import Sequence
 
+from bioeval.report.latex import latex_escape
 from bioeval.report.layouts import BEST_NOTE, LayoutTable
 from bioeval.report.selection import PromptChoice
 
@@ -41,8 +42,6 @@ def layout_csv(tables: Sequence[LayoutTable]) -> str:
 
 
 def layout_latex(table: LayoutTable) -> str:
-    from bioeval.report.text import latex_escape
-
     width = len(table.header)
     lines = [f"% {latex_escape(table.title)}; needs \\usepackage{{booktabs}}",
              "\\begin{tabular}{" + "l" * table.label_columns + "r" * (width - table.label_columns) + "}",

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from bioeval.config.suites import Suite
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.metrics.aggregate import over_prompts
+from bioeval.report.aggregates import over_prompts
 from bioeval.report.data import ReportData, ReportRow
 from bioeval.report.references import ReferenceRow, ReferenceTable
 from bioeval.report.selection import PromptChoice
+from bioeval.report.tables import benchmark_value
 
 LAYOUTS = ("bigbio", "biomistral-nlu")
 LAYOUTS = ("bigbio", "biomistral-nlu")
@@ -136,9 +137,9 @@ def _run_cells(model: str, present: Sequence[tuple[str, str, dict[str, list[Repo
     cells: list[float | None] = []
     for _, metric, by_model in present:
         group = by_model.get(model, [])
-        summary = over_prompts([r.value for r in group if r.value is not None]) if group else {}
+        summary = over_prompts(group)
         choice = honest.get((model, metric, group[0].task)) if group else None
-        cells += [summary.get("mean"), summary.get("best"), None if choice is None else choice.score]
+        cells += [summary.mean, summary.best, None if choice is None else choice.score]
     return cells
 
 
@@ -169,9 +170,8 @@ def biomistral_table(data: ReportData, table: ReferenceTable) -> LayoutTable:
         matched = matched_rows(data, dataset, metric)
         n = max((r.n for rows_ in matched.values() for r in rows_), default=None)
         for m in models:
-            values = [r.value for r in matched.get(m, []) if r.value is not None]
             if matched.get(m):
-                means[m][matched[m][0].task] = over_prompts(values)["mean"] if values else None
+                means[m][matched[m][0].task] = over_prompts(matched[m]).mean
         cells = [paper(r.value(dataset, metric)) for r in table.rows]
         mine = [ours(means[m].get(matched[m][0].task)) if matched.get(m) else "" for m in models]
         rows.append((types.get(dataset, ""), metric, dataset, str(instances.get(dataset, "")),
@@ -192,8 +192,6 @@ def biomistral_table(data: ReportData, table: ReferenceTable) -> LayoutTable:
 
 
 def _suite_cell(suite: Suite | None, scores: dict[str, float | None]) -> str:
-    from bioeval.report.tables import benchmark_value
-
     if suite is None:
         return ""
     value = benchmark_value(suite, scores)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bioeval.errors import BioevalError
 from bioeval.report.data import ReportRow, delta_to_baseline
-from bioeval.report.tables import PlotFile
 from bioeval.io import write_user_file, safe_name
 
 if TYPE_CHECKING:
@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = "--plots needs matplotlib; install it with: pip install 'bioeval[plots]'"
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+
+
+@dataclass(frozen=True)
+class PlotFile:
+    """A figure written as PNG and SVG."""
+
+    metric: str
+    png: Path
+    svg: Path
+    link: str  # the PNG's path relative to the report's folder, for Markdown
+    caption: str = ""
 
 
 def deltas_by_metric(rows: Sequence[ReportRow]) -> dict[str, dict[tuple[str, str], list[float]]]:

@@ -15,38 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.aggregate import blue_score, blurb_score
+from bioeval.report.aggregates import AGGREGATES, Aggregates, by_unit
 from bioeval.report.data import ReportData, ReportRow, delta_to_baseline
 from bioeval.report.references import ReferenceRow
 from bioeval.config.suites import Suite, all_suites
-from bioeval.metrics.aggregate import AGGREGATES, over_prompts
-
-if TYPE_CHECKING:
-    from bioeval.report.interactive import SampleUnit
-    from bioeval.report.layouts import LayoutTable
-    from bioeval.report.selection import PromptChoice
 
 MODEL, BASELINE, REFERENCE, DELTA = "model", "baseline", "reference", "delta"
-
-
-@dataclass(frozen=True)
-class Aggregates:
-    """One model's scores over the prompts of a task: prompts whose score is undefined are left out."""
-
-    mean: float | None
-    median: float | None
-    best: float | None
-    worst: float | None
-    std: float | None
-    n_prompts: int
-    n_undefined: int
-
-    def get(self, name: str) -> float | None:
-        return getattr(self, name)
 
 
 @dataclass(frozen=True)
@@ -119,28 +96,6 @@ class PromptTable:
     rows: tuple[PromptRow, ...]
 
 
-@dataclass(frozen=True)
-class PlotFile:
-    metric: str
-    png: Path
-    svg: Path
-    link: str  # the PNG's path relative to the report's folder, for Markdown
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class Report:
-    """Everything a format renders: the runs read, both tables, the plots written, the notes."""
-
-    data: ReportData
-    leaderboard: Leaderboard
-    prompt_tables: tuple[PromptTable, ...]
-    plots: tuple[PlotFile, ...] = ()
-    layout: tuple[LayoutTable, ...] = ()  # --layout: the paper's tables, rendered instead of the leaderboard
-    choices: tuple[PromptChoice, ...] = ()  # the honest best prompt beside the test-selected one
-    samples: tuple[SampleUnit, ...] = ()  # HTML drill-down: examples read from samples/
-
-
 def check_metric(data: ReportData, metric: str | None) -> None:
     present = {row.metric for row in data.rows}
     if metric is not None and metric not in present:
@@ -178,7 +133,8 @@ def build_leaderboard(
     suites = choose_suites(data, suite)
     notes: list[str] = []
     columns = _columns(data, metric, suites[0] if suite else None, notes)
-    rows = [_model_row(data.rows, model, columns, statistic) for model in models_in_order(data)]
+    aggregates = by_unit(data.rows)
+    rows = [_model_row(data.rows, model, columns, statistic, aggregates) for model in models_in_order(data)]
     rows = [_with_benchmarks(row, columns, suites, statistic) for row in rows]
     evaluated = list(rows)
     for reference in references:
@@ -219,25 +175,13 @@ def _columns(
 
 
 def _model_row(
-    rows: Sequence[ReportRow], model: str, columns: Sequence[LeaderboardColumn], statistic: str
+    rows: Sequence[ReportRow], model: str, columns: Sequence[LeaderboardColumn], statistic: str,
+    aggregates: dict[tuple[str, str, str], Aggregates],
 ) -> LeaderboardRow:
-    cells = []
-    for column in columns:
-        group = [r for r in rows if r.model == model and r.task == column.task and r.metric == column.metric]
-        cells.append(_aggregate_cell(group, statistic) if group else None)
+    over = [aggregates.get((model, column.task, column.metric)) for column in columns]
+    cells = [None if a is None else LeaderboardCell(a.get(statistic), a) for a in over]
     is_baseline = any(r.is_baseline for r in rows if r.model == model)
     return LeaderboardRow(model, BASELINE if is_baseline else MODEL, tuple(cells), ())
-
-
-def _aggregate_cell(group: Sequence[ReportRow], statistic: str) -> LeaderboardCell:
-    values = [r.value for r in group if r.value is not None]
-    summary = over_prompts(values)
-    over = Aggregates(
-        mean=summary["mean"], median=summary["median"], best=summary["best"],
-        worst=summary["worst"], std=summary["std"],
-        n_prompts=len(group), n_undefined=len(group) - len(values),
-    )
-    return LeaderboardCell(over.get(statistic), over)
 
 
 def _reference_cell(reference: ReferenceRow, column: LeaderboardColumn, statistic: str) -> LeaderboardCell | None:

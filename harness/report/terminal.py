@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bioeval.metrics.aggregate import AGGREGATES, over_prompts
+from bioeval.report.aggregates import AGGREGATES, Aggregates, by_unit
 from bioeval.report.data import ReportData, report_rows
 from bioeval.report.tables import PromptCell, PromptTable, build_prompt_tables
 from bioeval.rundir.records import RunRecord, ScoreRow
@@ -42,13 +42,10 @@ def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
 
-def _block(table: PromptTable, counted_on: Sequence[str]) -> str:
+def _block(table: PromptTable, aggregates: dict[tuple[str, str, str], Aggregates], counted_on: Sequence[str]) -> str:
     body: list[list[str]] = [[row.prompt, *(_cell(c) for c in row.cells)] for row in table.rows]
-    summaries = [
-        over_prompts([c.value for row in table.rows if (c := row.cells[i]) is not None and c.value is not None])
-        for i in range(len(table.models))
-    ]
-    body.extend([f"[{name} over prompts]", *(_fmt(s[name]) for s in summaries)] for name in AGGREGATES)
+    summaries = [aggregates[(model, table.task, table.metric)] for model in table.models]
+    body.extend([f"[{name} over prompts]", *(_fmt(s.get(name)) for s in summaries)] for name in AGGREGATES)
     header = (
         f"{table.task} - {table.metric} (n={table.n}, {len(table.rows)} prompts; "
         "* = beats the majority baseline, p < 0.05)"
@@ -65,11 +62,12 @@ def format_summary(rows: Sequence[ScoreRow], record: RunRecord | None = None) ->
         tasks=tuple(dict.fromkeys(row.task for row in report)),
         models=tuple(dict.fromkeys(row.model for row in report)),
     )
+    aggregates = by_unit(data.rows)
     blocks = []
     for table in build_prompt_tables(data):
         where = sorted({
             info.counted_on for key, info in (record.majority_baseline.items() if record else ())
             if key.split("/", 1)[0] == table.task
         })
-        blocks.append(_block(table, where))
+        blocks.append(_block(table, aggregates, where))
     return "\n\n".join(blocks)

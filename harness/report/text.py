@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from bioeval.report.data import ReportData, delta_to_baseline
+from bioeval.report.document import Report
+from bioeval.report.latex import latex_escape
+from bioeval.report.layout_text import choices_markdown, layout_csv, layout_latex, layout_markdown
 from bioeval.report.tables import (
     BASELINE,
     DELTA,
@@ -19,7 +22,6 @@ from bioeval.report.tables import (
     LeaderboardRow,
     PromptCell,
     PromptTable,
-    Report,
 )
 
 LEGEND = (
@@ -115,8 +117,6 @@ def _md_table(header: Sequence[str], body: Sequence[Sequence[str]], numeric_from
 
 
 def to_markdown(report: Report) -> str:
-    from bioeval.report.layout_text import choices_markdown, layout_markdown
-
     board = report.leaderboard
     parts = ["# bioeval report", f"Runs: {runs_line(report.data)}"]
     if report.layout:
@@ -143,8 +143,6 @@ def to_markdown(report: Report) -> str:
 
 def to_csv(report: Report) -> str:
     if report.layout:
-        from bioeval.report.layout_text import layout_csv
-
         return layout_csv(report.layout)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -171,20 +169,8 @@ def _raw(value: float | None) -> str:
     return "" if value is None else repr(value)
 
 
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-    "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(char, char) for char in text)
-
-
 def to_latex(report: Report) -> str:
     if report.layout:
-        from bioeval.report.layout_text import layout_latex
-
         return "\n\n".join(layout_latex(table) for table in report.layout) + "\n"
     board = report.leaderboard
     width = len(board.columns) + len(board.suites)

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from bioeval.errors import BioevalError
 from bioeval.prompts.template import Prompt
+from bioeval.run.rendered import RenderedExample, render_all
 from bioeval.tasks.core.schemas import Example
 from bioeval.tasks.core.spec import View
 
@@ -33,10 +34,10 @@ def draw_shots(view: View, train: Sequence[Example] | None, k: int, seed: int) -
     return tuple(train[i] for i in chosen)
 
 
-def with_shots(prompt: Prompt, view: View, shots: Sequence[Example], examples: Sequence) -> list:  # noqa: ANN001
+def with_shots(
+    prompt: Prompt, view: View, shots: Sequence[Example], examples: Sequence[RenderedExample]
+) -> list[RenderedExample]:
     """The rendered examples with the shots, rendered by the same prompt, before each input."""
-    from bioeval.run.plan import render_all
-
     if not shots:
         return list(examples)
     rendered = render_all(prompt, view, shots)

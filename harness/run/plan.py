@@ -20,9 +20,7 @@ from bioeval.metrics.registry import METRICS, from_promptsource
 from bioeval.config.models import ModelSpec, resolve_model
 from bioeval.config.overrides import with_overrides
 from bioeval.prompting.select import (
-    TemplateError,
     prompts_for_view,
-    render_example,
     target_format,
     targets_by_label,
 )
@@ -31,6 +29,7 @@ from bioeval.io import safe_name
 from bioeval.metrics.types import MetricOptions
 from bioeval.rundir.records import BaselineInfo, PromptInfo
 from bioeval.run.fewshot import draw_shots, with_shots
+from bioeval.run.rendered import RenderedExample, render_all
 from bioeval.config.suites import all_suites, suites_asked
 from bioeval.tasks.core.loading import (
     has_split,
@@ -43,15 +42,6 @@ from bioeval.tasks.core.registry import views_named
 from bioeval.tasks.core.schemas import Example
 from bioeval.tasks.core.spec import DatasetSpec, View
 from bioeval.tasks.core.validate import record_labels
-
-
-@dataclass(frozen=True)
-class RenderedExample:
-    example: Example
-    input: str | None  # None when the template failed on this example
-    target: str | None
-    choices: tuple[str, ...] | None
-    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,18 +157,6 @@ def metric_options(
     if any(label not in wording for label in view.labels):  # a class absent from training
         wording = {**targets_by_label(prompt, view, full), **wording}
     return view.metric_options(wording)
-
-
-def render_all(prompt: Prompt, view: View, examples: Sequence[Example]) -> list[RenderedExample]:
-    out = []
-    for example in examples:
-        try:
-            rendered = render_example(prompt, view, example)
-        except TemplateError as error:
-            out.append(RenderedExample(example, None, None, None, error=f"template: {error}"))
-            continue
-        out.append(RenderedExample(example, rendered.input, rendered.target, rendered.choices))
-    return out
 
 
 def majority_answer(prompt: Prompt, view: View, train: Sequence[RenderedExample], source: str) -> BaselineInfo:

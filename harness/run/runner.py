@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model, unload_model
@@ -192,11 +192,20 @@ class Runner:
         return self.baseline[task.key]
 
 
+@dataclass(frozen=True)
+class RunResult:
+    """What a finished run wrote: its run.json record and every row of its scores.jsonl."""
+
+    record: RunRecord
+    rows: tuple[ScoreRow, ...]
+
+
 def execute(
     plan: RunPlan, folder: RunFolder, options: RunOptions, progress: RunProgress | None = None,
     previous: RunRecord | None = None, finished: Sequence[ScoreRow] = (),
-) -> list[ScoreRow]:
-    """Evaluate every model on every prompt task not already finished; returns all score rows."""
+) -> RunResult:
+    """Evaluate every model on every prompt task not already finished; returns the run record as
+    written to run.json and all score rows."""
     quiet_libraries()
     units = len(plan.tasks) * len(models_to_run(plan))
     progress = progress or RunProgress(units)
@@ -213,4 +222,4 @@ def execute(
     finally:
         progress.close()
     runner.finish("complete")
-    return runner.rows
+    return RunResult(runner.record, tuple(runner.rows))

@@ -53,12 +53,11 @@ def test_lm_eval_alone_ties_the_saved_output_layer_away(v11_checkpoint) -> None:
 
 
 def test_the_saved_output_layer_is_kept(v11_checkpoint) -> None:  # noqa: ANN001
-    from bioeval.backends import LoadOptions
     from bioeval.backends.hf import load_hf
     from bioeval.config.models import ModelSpec
 
     folder, head = v11_checkpoint
-    lm = load_hf(ModelSpec(name="t5", backend="hf", pretrained=str(folder), kind="seq2seq"), LoadOptions(device="cpu"))
+    lm = load_hf(ModelSpec(name="t5", backend="hf", pretrained=str(folder), kind="seq2seq"), batch_size=8, device="cpu")
     assert torch.equal(lm.model.lm_head.weight.detach(), head)
     assert not torch.equal(lm.model.lm_head.weight, lm.model.get_input_embeddings().weight)
     logits = lm.model(input_ids=torch.tensor([[5, 6, 7]]), decoder_input_ids=torch.tensor([[0]])).logits
