@@ -38,6 +38,7 @@ class TaskTypeEntry:
     family_formats: Mapping[str, str] = field(default_factory=dict)  # prompt family -> output kind
     kb_answer_fields: tuple[str, ...] = KB_ANNOTATIONS  # what a KB record's answer is (leak check)
     scored_on_annotation: bool = False  # outputs scored against the record's gold mentions
+    outputs: tuple[str, ...] = ("label",)  # output kinds its targets may have; the first is the default
 
     def answer_fields(self, schema: Schema) -> tuple[str, ...]:
         return self.kb_answer_fields if schema is Schema.KB else ANSWER_FIELDS_BY_SCHEMA[schema]
@@ -47,28 +48,30 @@ _ENTRIES = (
     TaskTypeEntry(TaskType.QA, single_label, ("label",)),
     TaskTypeEntry(TaskType.NLI, single_label, ("label",)),
     TaskTypeEntry(TaskType.RE, single_label, ("label",), kb_answer_fields=("relations", "events")),
-    TaskTypeEntry(TaskType.STS, score_value, ("number",)),
+    TaskTypeEntry(TaskType.STS, score_value, ("number",), outputs=("number", "label")),
     TaskTypeEntry(
         TaskType.DC, label_set, ("label_list",),
         family_formats={"bigbio": "label_list", "unified": "label_list", "instruction": "label_list"},
+        outputs=("label_list", "label"),
     ),
     TaskTypeEntry(
         TaskType.NER, annotated_text, ("spans", "typed_entities", "entity_list"),
         family_formats={"bigbio": "entity_list", "imported": "entity_list",
                         "unified": "typed_entities", "instruction": "tagged_entities"},
-        scored_on_annotation=True,
+        scored_on_annotation=True, outputs=("entity_list", "typed_entities", "tagged_entities", "spans"),
     ),
     TaskTypeEntry(
         TaskType.PICO, annotated_text, ("spans", "token_labels", "typed_entities"),
         family_formats={"bigbio": "typed_entities", "imported": "typed_entities",
                         "unified": "typed_entities", "instruction": "tagged_entities"},
-        scored_on_annotation=True,
+        scored_on_annotation=True, outputs=("typed_entities", "tagged_entities", "spans", "token_labels"),
     ),
 )
 """Target formats fixed by family (see prompts/README.md): NER mentions joined by "; " (bigbio),
 "Type: a...b" lines (unified; also every PICO prompt but the instruction family's), "[a <Type>]"
 items (instruction); multi-label DC labels joined by ", ". Every other target's format follows
-from the prompt's metrics (``metrics.registry.OUTPUT_KIND``)."""
+from the prompt's metrics (``metrics.registry.OUTPUT_KIND``) where they name one of the task's
+``outputs``, else from the task type (``bioeval.prompting.reading``)."""
 
 TASK_TYPES: Mapping[TaskType, TaskTypeEntry] = {entry.task: entry for entry in _ENTRIES}
 

@@ -218,8 +218,10 @@ def run_import(args: argparse.Namespace) -> int:
               f"{target}: {count} imported, {len(result.skipped)} skipped")
         for old, new in result.renamed:
             print(f"  renamed {old!r} to {new!r} (names are [a-z0-9_]+)")
-        for name, reason in result.skipped:
-            print(f"  skipped {name!r}: {reason}")
+        for line in skipped_lines(result.skipped):
+            print(f"  {line}")
+        for name, warning in result.warnings:
+            print(f"  warning {name!r}: {warning}")
     present = any(ALREADY_IMPORTED in reason for r in results for _, reason in r.skipped)
     if not accepted and not present:  # re-importing a folder already imported is not an error
         skipped = sum(len(r.skipped) for r in results)
@@ -233,6 +235,24 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     library.read_directory.cache_clear()
     return 0
+
+
+def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
+    """One line per skipped template; one for all when they share a reason, one for the copies
+    of templates already taken from another file (BigBIO's folds repeat their templates)."""
+    from bioeval.prompting.interop import COPY_OF
+
+    copies = [(name, reason) for name, reason in skipped if COPY_OF in reason]
+    rest = [(name, reason) for name, reason in skipped if COPY_OF not in reason]
+    lines = []
+    if len(rest) > 1 and len({reason for _, reason in rest}) == 1:
+        lines.append(f"skipped all {len(rest)} ({', '.join(repr(n) for n, _ in rest)}): {rest[0][1]}")
+    else:
+        lines.extend(f"skipped {name!r}: {reason}" for name, reason in rest)
+    if copies:
+        sources = sorted({reason.rsplit(" from ", 1)[-1].split(" (id ", 1)[0] for _, reason in copies})
+        lines.append(f"skipped {len(copies)} copies of templates already imported from {', '.join(sources)}")
+    return lines
 
 
 def run_export(args: argparse.Namespace) -> int:

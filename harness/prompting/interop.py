@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bioeval.errors import BioevalError, DataFileError
+from bioeval.prompting.fit import constant_target, misfit, shorten_message
+from bioeval.prompting.reading import reading
 from bioeval.prompting.select import (
     VIEW_VARIABLES,
     candidate_prompts,
@@ -36,6 +38,7 @@ from bioeval.tasks.core.spec import DatasetSpec, View
 IMPORTED_FAMILY = "imported"
 TEMPLATE_FILENAME = "templates.yaml"
 ALREADY_IMPORTED = "is already in the library"
+COPY_OF = "a copy of"
 _SCHEMA_SUFFIX = re.compile(r"_(?:bigbio_(?P<schema>[a-z0-9]+)|source)$")
 BIGBIO_SCHEMAS = {"kb": "kb", "qa": "qa", "te": "entailment", "pairs": "pairs", "text": "text",
                   "t2t": "t2t"}
@@ -66,6 +69,7 @@ class ImportedFile:
     accepted: dict[str, list[Prompt]] = field(default_factory=dict)  # view -> prompts
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (template name, reason)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (PromptSource name, bioeval name)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (template name, what looks wrong)
 
 
 # ---------------------------------------------------------------- import
@@ -123,6 +127,44 @@ def views_for(
     return []
 
 
+UNITS = {
+    "kb": "one document per prompt, with all its passages, entities and relations",
+    "text": "one text per prompt and its labels",
+    "qa": "one question per prompt, with its context and answer",
+    "pairs": "one sentence pair per prompt and its similarity score",
+    "entailment": "one premise-hypothesis pair per prompt and its entailment label",
+    "t2t": "one source text per prompt and its target text",
+}
+"""What one prompt of a BigBIO schema is about (for saying why a file fits no view)."""
+RE_TEXT_UNIT = "one sentence per prompt with its entity pair masked, and the pair's relation label"
+
+
+def _unit(view: View) -> str:
+    if view.schema.value == "text" and view.task.value == "RE":
+        return RE_TEXT_UNIT
+    return UNITS.get(view.schema.value, view.schema.value)
+
+
+def why_no_view(dataset: str, subset: str | None, views: Sequence[tuple[DatasetSpec, View]]) -> str:
+    """Why a (dataset, subset) maps onto no view: a dataset bioeval has under another unit (the
+    fork's ``chemprot_bigbio_kb`` lists every relation of an abstract; bioeval's ChemProt views
+    classify one masked pair), or a name bioeval does not know."""
+    label = dataset + (f"/{subset}" if subset else "")
+    short = dataset.rstrip("/").rsplit("/", 1)[-1]
+    names = {short, ALIASES.get(short, short)}
+    schema = None
+    if subset and (match := _SCHEMA_SUFFIX.search(subset)):
+        schema = BIGBIO_SCHEMAS.get(match.group("schema") or "")
+        names |= {subset[: match.start()], ALIASES.get(subset[: match.start()], "")}
+    same = [view for spec, view in views if spec.name in names or view.name in names]
+    if schema and same:
+        theirs = "; ".join(f"{view.name} ({view.schema.value}: {_unit(view)})" for view in same)
+        return (f"{label} is written for BigBIO's {schema} schema ({UNITS.get(schema, schema)}); "
+                f"bioeval's views of it differ in unit: {theirs}. No view asks what these templates "
+                "ask, so they cannot be scored as written")
+    return f"{label} matches no bioeval view (use --map {subset or dataset}=VIEW)"
+
+
 def strip_view_block(text: str | None) -> str | None:
     return _BLOCK.sub("", text, count=1) if text else text
 
@@ -143,6 +185,7 @@ def import_folder(
     ``examples`` (a view's first few evaluated examples, or none where its files are absent), a
     template that renders on none of them is rejected too."""
     taken_ids = {p.id for p in known}
+    imported: dict[str, list[tuple[Prompt, str]]] = {}  # view -> (template, file subset) taken so far
     results = []
     for path in template_files(root):
         template_file = load_template_file(path, family=IMPORTED_FAMILY, target="")
@@ -150,10 +193,8 @@ def import_folder(
         targets = views_for(template_file.dataset, template_file.subset, views, overrides)
         report.views = [view.name for _, view in targets]
         if not targets:
-            label = template_file.dataset + (f"/{template_file.subset}" if template_file.subset else "")
-            report.skipped = [(p.name, f"{label} matches no bioeval view (use --map "
-                               f"{template_file.subset or template_file.dataset}=VIEW)")
-                              for p in template_file.prompts]
+            reason = why_no_view(template_file.dataset, template_file.subset, views)
+            report.skipped = [(p.name, reason) for p in template_file.prompts]
             results.append(report)
             continue
         for raw in template_file.prompts:
@@ -167,19 +208,41 @@ def import_folder(
             if prompt.name != raw.name:
                 report.renamed.append((raw.name, prompt.name))
             for spec, view in targets:
-                reason = _rejection(prompt, view, known, taken_ids) or _never_renders(
-                    prompt, view, examples(spec, view) if examples else ()
+                tried = examples(spec, view) if examples else ()
+                reason = (
+                    _copy_of(prompt, view, imported)
+                    or _rejection(prompt, view, known, taken_ids)
+                    or _never_renders(prompt, view, tried)
+                    or misfit(prompt, view, tried)
                 )
                 if reason:
                     report.skipped.append((raw.name, f"{view.name}: {reason}"))
                     continue
-                report.accepted.setdefault(view.name, []).append(
-                    dataclasses.replace(prompt, target=view.name)
-                )
+                warning = constant_target(prompt, view, tried)
+                if warning:
+                    report.warnings.append((raw.name, f"{view.name}: {warning}"))
+                accepted = dataclasses.replace(prompt, target=view.name)
+                report.accepted.setdefault(view.name, []).append(accepted)
+                imported.setdefault(view.name, []).append((accepted, template_file.subset or template_file.dataset))
         for accepted in report.accepted.values():
             taken_ids.update(p.id for p in accepted)
         results.append(report)
     return results
+
+
+def _copy_of(prompt: Prompt, view: View, imported: Mapping[str, Sequence[tuple[Prompt, str]]]) -> str | None:
+    """Why ``prompt`` is not imported again: the same template (text, choices and name) was
+    taken from another file for this view, as BigBIO's fork repeats its GAD and PubMedQA
+    templates in every cross-validation fold (``gad_fold0_bigbio_text`` ... ``fold9``); a
+    different template under a taken name is refused too (results are keyed by name)."""
+    for other, where in imported.get(view.name, ()):
+        if other.name != prompt.name:
+            continue
+        same = (other.jinja, other.answer_choices) == (prompt.jinja, prompt.answer_choices)
+        if same:
+            return f"{COPY_OF} {other.name!r} already imported from {where} (id {other.id})"
+        return f"name {prompt.name!r} is already taken by a different template imported from {where}"
+    return None
 
 
 def _never_renders(prompt: Prompt, view: View, examples: Sequence[Example]) -> str | None:
@@ -192,7 +255,9 @@ def _never_renders(prompt: Prompt, view: View, examples: Sequence[Example]) -> s
             return None
         except TemplateError as failure:
             error = failure
-    return None if error is None else f"renders on none of the first {len(examples)} examples of {view.name}: {error}"
+    if error is None:
+        return None
+    return f"renders on none of the first {len(examples)} examples of {view.name}: {shorten_message(str(error))}"
 
 
 def check_compiles(prompt: Prompt) -> None:
@@ -213,10 +278,13 @@ def _rejection(prompt: Prompt, view: View, known: Sequence[Prompt], taken: set[s
         check_syntax(prompt)
         check_compiles(prompt)
         check_fields(prompt, view)
+        reading(prompt, view)  # what bioeval run will read its outputs by, and score them with
     except TemplateError as error:
         return str(error)
     except DataFileError as error:
         return str(error).split(f"template {prompt.name!r} ", 1)[-1]
+    except BioevalError as error:
+        return str(error).split(f"({prompt.source}) ", 1)[-1]
     if prompt.id in taken:
         return f"id {prompt.id} {ALREADY_IMPORTED}"
     names = {p.name for p in candidate_prompts(view, known)}

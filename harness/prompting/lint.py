@@ -26,7 +26,8 @@ from typing import Any
 
 from bioeval.errors import BioevalError
 from bioeval.prompting.leak import gold_fields, input_changes_with_gold, input_may_read
-from bioeval.prompting.select import check_fields, example_fields, render_fields, target_format
+from bioeval.prompting.reading import output_of
+from bioeval.prompting.select import check_fields, example_fields, render_fields
 from bioeval.prompts import library
 from bioeval.prompts.render import TemplateError
 from bioeval.prompts.template import Prompt
@@ -178,7 +179,7 @@ class _Plan:
     def of(cls, prompt: Prompt, view: View) -> _Plan:
         from bioeval.metrics.parsers import PARSERS
 
-        kind = target_format(prompt, view)
+        kind, _ = output_of(prompt, view)
         parser = PARSERS.get(kind) if kind not in (None, "label") else None
         may_read = input_may_read(prompt, gold_fields(view))
         return cls(prompt, kind, parser.parse if parser is not None else None, may_read)
@@ -285,7 +286,7 @@ def _consistency_problems(
                 collector.add(prompt, "inconsistent_target",
                               f"gold {list(gold)} renders as {sorted(targets)[:4]}")
                 break
-        if view.labels and target_format(prompt, view) in (None, "label"):
+        if view.labels and output_of(prompt, view)[0] == "label":
             seen: dict[str, Any] = {}
             for gold, targets in mapping.items():
                 for target in targets:

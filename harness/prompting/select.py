@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bioeval.errors import BioevalError, DataFileError
+from bioeval.errors import DataFileError
 from bioeval.prompts import library
 from bioeval.prompts.render import Rendered, TemplateError, referenced_fields, render
 from bioeval.prompts.template import Prompt
@@ -22,7 +22,6 @@ from bioeval.tasks.core.schemas import (
     Schema,
     template_fields,
 )
-from bioeval.task_types import task_type
 from bioeval.tasks.core.spec import View
 
 VIEW_VARIABLES = ("dataset", "label_set", "label_text")
@@ -73,30 +72,6 @@ def prompts_for_view(view: View, selectors: Sequence[str] | None = None) -> list
     return chosen
 
 
-def target_format(prompt: Prompt, view: View) -> str | None:
-    """The output parser kind that reads this prompt's target (and the model's output).
-
-    "label" for a classification prompt ranked over its answer choices; None when the metrics
-    do not decide it (unknown names, or kinds that disagree).
-    """
-    from bioeval.metrics.registry import OUTPUT_KIND, from_promptsource
-
-    fixed = task_type(view.task).family_formats.get(prompt.family)
-    if fixed is not None:
-        return fixed
-    kinds = set()
-    for name in prompt.metrics:
-        try:
-            kind = OUTPUT_KIND.get(from_promptsource(name))
-        except BioevalError:
-            continue
-        if kind is not None:
-            kinds.add(kind)
-    if prompt.answer_choices and kinds <= {"label"}:
-        return "label"
-    return kinds.pop() if len(kinds) == 1 else None
-
-
 def example_fields(view: View, example: Example) -> dict[str, Any]:
     """What a template sees for one example (computed once, shared by all prompts)."""
     fields = template_fields(example.record)
@@ -145,6 +120,5 @@ __all__ = [
     "prompts_for_view",
     "render_example",
     "render_fields",
-    "target_format",
     "targets_by_label",
 ]

@@ -16,14 +16,13 @@ from pathlib import Path
 
 from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.metrics.registry import METRICS, from_promptsource
 from bioeval.config.models import ModelSpec, resolve_model
 from bioeval.config.overrides import with_overrides
 from bioeval.prompting.select import (
     prompts_for_view,
-    target_format,
     targets_by_label,
 )
+from bioeval.prompting.reading import Reading, reading
 from bioeval.prompts.template import Prompt
 from bioeval.io import safe_name
 from bioeval.metrics.types import MetricOptions
@@ -119,30 +118,6 @@ def _known_task_names() -> list[str]:
     )
 
 
-def output_kind(prompt: Prompt, view: View) -> str:
-    kind = target_format(prompt, view)
-    if kind is None:
-        raise BioevalError(
-            f"prompt {prompt.name!r} ({prompt.source}): cannot tell how to read its output from "
-            f"its metrics {list(prompt.metrics)}; declare a metric such as Accuracy, "
-            f"Pearson Correlation or entity_f1"
-        )
-    return kind
-
-
-def metrics_for(prompt: Prompt, view: View, kind: str) -> tuple[str, ...]:
-    """The view's metrics, then the prompt's own, kept where they can read this output kind."""
-    declared = [from_promptsource(name) for name in prompt.metrics if name != "Other"]
-    names = list(dict.fromkeys([*view.metrics, *declared]))
-    usable = tuple(name for name in names if kind in METRICS[name].output_kinds)
-    if not usable:
-        raise BioevalError(
-            f"prompt {prompt.name!r} ({prompt.source}) produces {kind!r} outputs, which none of "
-            f"the metrics {names} of {view.name} can score"
-        )
-    return usable
-
-
 def metric_options(
     prompt: Prompt, view: View, kind: str, train: Sequence[RenderedExample], full: Sequence[Example]
 ) -> MetricOptions:
@@ -159,13 +134,23 @@ def metric_options(
     return view.metric_options(wording)
 
 
-def majority_answer(prompt: Prompt, view: View, train: Sequence[RenderedExample], source: str) -> BaselineInfo:
-    """The most frequent rendered target of ``train``; ties go to the one sorting first."""
+NO_LABEL = "none"
+"""The majority baseline's answer where the most frequent target is an empty label list."""
+
+
+def majority_answer(
+    prompt: Prompt, view: View, train: Sequence[RenderedExample], source: str, kind: str
+) -> BaselineInfo:
+    """The most frequent rendered target of ``train``; ties go to the one sorting first. An
+    empty label list (no label) is answered "none", which the label-list parser reads as such."""
     targets = Counter(r.target for r in train if r.target is not None)
     if not targets:
         raise BioevalError(f"prompt {prompt.name!r} renders no target on {view.name} {source}")
     best = max(targets.values())
-    return BaselineInfo(min(target for target, count in targets.items() if count == best), source)
+    answer = min(target for target, count in targets.items() if count == best)
+    if kind == "label_list" and not answer.strip():
+        answer = NO_LABEL
+    return BaselineInfo(answer, source)
 
 
 def baseline_examples(
@@ -251,6 +236,7 @@ def build_plan(
         for prompt in chosen_prompts[view.name]:
             task = prompt_task(spec, view, prompt, examples, full, train, source)
             tasks.append(replace(task, examples=tuple(with_shots(prompt, view, shots[view.name], task.examples))))
+    notes.extend(reading_notes(tasks))
     unique_files = tuple(dict.fromkeys(file for path in files for file in _files_under(path)))
     planned = [view.name for _, view in views]
     return RunPlan(
@@ -258,6 +244,26 @@ def build_plan(
         skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]), notes=tuple(notes),
         fewshot={name: tuple(e.id for e in chosen) for name, chosen in shots.items() if chosen},
     )
+
+
+def reading_notes(tasks: Sequence[PromptTask]) -> list[str]:
+    """One note for every prompt whose outputs its task type, not its metrics, says how to read."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for task in tasks:
+        note = prompt_reading(task).note()
+        if note:
+            grouped.setdefault((task.view.name, note), []).append(task.prompt.name)
+    if not grouped:
+        return []
+    said = [f"{view}: {', '.join(names)} ({note})" for (view, note), names in grouped.items()]
+    count = sum(len(names) for names in grouped.values())
+    return [f"{count} prompt(s) declare no metric bioeval reads their outputs by, or metrics that cannot "
+            f"score them (run.json: prompts.<task>/<prompt>.read_by): " + "; ".join(said)]
+
+
+def prompt_reading(task: PromptTask) -> Reading:
+    info = task.info
+    return Reading(info.output, info.metrics, info.read_by, info.ignored_metrics)
 
 
 def views_to_run(
@@ -300,16 +306,16 @@ def prompt_task(
 ) -> PromptTask:
     """One prompt on one view: rendered on the evaluated examples, its scoring recorded, the
     baseline's answer counted on the training split (each rendered once)."""
-    kind = output_kind(prompt, view)
+    read = reading(prompt, view)
     rendered_train = render_all(prompt, view, train)
     info = PromptInfo(
         id=prompt.id, family=prompt.family, version=prompt.version, sha256=prompt.sha256,
-        source=prompt.source, metrics=metrics_for(prompt, view, kind), output=kind,
-        metric_options=metric_options(prompt, view, kind, rendered_train, full),
-        vocabulary=tuple(view.labels or ()),
+        source=prompt.source, metrics=read.metrics, output=read.output,
+        metric_options=metric_options(prompt, view, read.output, rendered_train, full),
+        vocabulary=tuple(view.labels or ()), read_by=read.read_by, ignored_metrics=read.ignored_metrics,
     )
     return PromptTask(
         spec=spec, view=view, prompt=prompt, info=info,
         examples=tuple(render_all(prompt, view, examples)),
-        baseline=majority_answer(prompt, view, rendered_train, source),
+        baseline=majority_answer(prompt, view, rendered_train, source, read.output),
     )

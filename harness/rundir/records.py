@@ -247,11 +247,14 @@ class PromptInfo:
     output: str  # the output kind (parser name)
     metric_options: MetricOptions
     vocabulary: tuple[str, ...]
+    read_by: str = "metrics"  # what decided the output kind: "family", "metrics" or "task type"
+    ignored_metrics: tuple[str, ...] = ()  # declared metric names that do not score it, with why
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "family": self.family, "version": self.version, "sha256": self.sha256,
             "source": self.source, "metrics": list(self.metrics), "output": self.output,
+            "read_by": self.read_by, "ignored_metrics": list(self.ignored_metrics),
             "metric_options": self.metric_options.to_json(), "vocabulary": list(self.vocabulary),
         }
 
@@ -266,6 +269,8 @@ class PromptInfo:
             source=str(raw.get("source") or ""), metrics=tuple(str(m) for m in raw["metrics"]),
             output=raw["output"], metric_options=MetricOptions.from_json(raw.get("metric_options")),
             vocabulary=tuple(str(v) for v in raw.get("vocabulary") or ()),
+            read_by=str(raw.get("read_by") or "metrics"),
+            ignored_metrics=tuple(str(m) for m in raw.get("ignored_metrics") or ()),
         )
 
 

@@ -96,9 +96,13 @@ def read_output(text: str, kind: str, mode: Mode, vocabulary: Sequence[str]) -> 
 
 
 def read_target(target: str, kind: str, vocabulary: Sequence[str]) -> Prediction:
-    """A rendered target read by the parser that reads the outputs (a label as it is)."""
+    """A rendered target read by the parser that reads the outputs (a label as it is; an empty
+    label list, e.g. PromptSource's ``labels | join(', ')`` on a HoC abstract without hallmarks,
+    as no label: a model's empty output stays unparsed)."""
     if kind == "label":
         return Prediction(value=target, raw=target)
+    if kind == "label_list" and not target.strip():
+        return Prediction(value=frozenset(), raw=target)
     return PARSERS[kind].parse(target, vocabulary)
 
 

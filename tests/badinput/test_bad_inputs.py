@@ -343,7 +343,7 @@ COMMAND_CASES = [
     Case("prompts-show-unknown-prompt", lambda ctx: ["prompts", "show", "biosses/nope", "--data-dir", str(ctx.data)], ("'nope'",)),
     Case("prompts-show-bad-index", lambda ctx: ["prompts", "show", "biosses/similarity_scale_0_4", "--example", "999", "--data-dir", str(ctx.data)], ("no example 999",)),
     Case("prompts-show-bad-id", lambda ctx: ["prompts", "show", "biosses/similarity_scale_0_4", "--example", "zz", "--data-dir", str(ctx.data)], ("no example with id 'zz'",)),
-    Case("prompts-show-mutating-template", _prompt_dir("{% set d = {} %}{{ d.update(a=1) }}{{ text_1 }} ||| {{ label }}"), ("biosses.yaml", "probe", "unsafe")),
+    Case("prompts-show-mutating-template", _prompt_dir("{% set d = {} %}{{ d.update(a=1) }}{{ text_1 }} ||| {{ label }}"), ("biosses.yaml", "probe", "d.update(...) changes d in place", "namespace(")),
     Case("prompts-show-huge-template", _prompt_dir("{{ text_1 * 5000 }} ||| {{ label }}"), ("biosses.yaml", "expected at most 200000")),
     Case("prompts-check-no-data", lambda ctx: ["prompts", "check", "biosses", "gad", "--quiet", "--data-dir", str(ctx.tmp / "empty")], ("no data for any of the 2 tasks",)),
     Case("prompts-import-no-templates", lambda ctx: ["prompts", "import", str(ctx.tmp)], ("no templates.yaml",)),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bioeval.prompting.leak import gold_fields, input_may_read
-from bioeval.prompting.select import prompts_for_view, render_example, target_format, targets_by_label
+from bioeval.prompting.reading import output_of
+from bioeval.prompting.select import prompts_for_view, render_example, targets_by_label
 from bioeval.prompts import library
 from bioeval.tasks.core.loading import load_split
 from bioeval.tasks.core.registry import all_views, views_named
@@ -43,9 +44,9 @@ def test_every_classification_template_has_metadata_and_a_stable_id():
 def test_ner_targets_in_the_three_canonical_formats(view_name, shared_data):
     view, examples = examples_of(view_name, shared_data, limit=60)
     by_family = {p.family: p for p in prompts_for_view(view, ["all"])}
-    assert target_format(by_family["bigbio"], view) == "entity_list"
-    assert target_format(by_family["unified"], view) == "typed_entities"
-    assert target_format(by_family["instruction"], view) == "tagged_entities"
+    assert output_of(by_family["bigbio"], view)[0] == "entity_list"
+    assert output_of(by_family["unified"], view)[0] == "typed_entities"
+    assert output_of(by_family["instruction"], view)[0] == "tagged_entities"
     for example in examples:
         ordered = mentions_in_order(example.record)
         text = [" ".join(e.text) for e in ordered]
@@ -74,7 +75,7 @@ def test_unified_lettered_options_on_relations(shared_data):
 def test_multi_label_targets_hoc(shared_data):
     view, examples = examples_of("hallmarks_of_cancer", shared_data)
     prompts = {p.family: p for p in prompts_for_view(view, ["all"])}
-    assert {target_format(p, view) for p in prompts.values()} == {"label_list"}
+    assert {output_of(p, view)[0] for p in prompts.values()} == {"label_list"}
     assert any(not e.record.labels for e in examples) and any(len(e.record.labels) > 1 for e in examples)
     for example in examples:
         gold = [label for label in view.labels if label in example.record.labels]

@@ -40,9 +40,6 @@ DEFECTS = {
                   "{{ answer_choices[labels[0] | int] }}", "no ||| yes", ("Accuracy",)),
     "inconsistent_target": ("{{ text }} Yes or no? ||| {{ answer_choices[1] }}", "no ||| yes",
                             ("Accuracy",)),
-    "target_unparseable": ("{{ text }} How strong is the association, from 0 to 1? ||| "
-                           "{{ 'strong' if labels[0] == '1' else 'weak' }}", None,
-                           ("Pearson Correlation",)),
     "bad_field": ("{{ premise }} ||| {{ labels[0] }}", None, ("Accuracy",)),
     "unknown_metric": ("{{ text }} Yes or no? ||| {{ answer_choices[labels[0] | int] }}",
                        "no ||| yes", ("F2 score",)),
@@ -89,6 +86,23 @@ def test_linter_catches_each_defect_class(tmp_path, shared_data):
     duplicates = library_duplicates(every)
     assert [p.kind for p in duplicates] == ["duplicate_id"]
     assert "aaaaaaaa-0000-4000-8000-000000000000" in duplicates[0].message
+
+
+def test_linter_catches_a_target_its_parser_cannot_read(tmp_path, shared_data):
+    """A Pearson template (read as numbers) whose target is words; on GAD, whose outputs are
+    labels, Pearson would be ignored, so the defect lives on BIOSSES."""
+    (tmp_path / "imported").mkdir()
+    (tmp_path / "imported" / "biosses.yaml").write_text(
+        "dataset: biosses\ntemplates:\n" + entry(
+            "aaaaaaaa-0000-4000-8000-200000000000", "target_unparseable",
+            "{{ text_1 }} {{ text_2 }} How similar, from 0 to 4? ||| "
+            "{{ 'similar' if label | float > 2 else 'different' }}", None, ("Pearson Correlation",),
+        ) + "\n", encoding="utf-8")
+    spec, view = views_named("biosses")[0]
+    examples = load_split(spec, view, view.eval_split, shared_data)
+    report = check_view(spec, view, list(library.read_directory(tmp_path)), examples)
+    found = [(p.prompt, p.kind) for p in report.problems if p.kind != "too_few_templates"]
+    assert found == [("imported/target_unparseable", "target_unparseable")]
 
 
 def family_is_packaged(prompt: str) -> bool:
