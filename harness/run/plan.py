@@ -232,7 +232,7 @@ def build_plan(
         if has_train:
             files.extend(split_files(spec, view, view.train_split, data_dir).values())
         train, source = baseline_examples(spec, view, full, data_dir)
-        shots[view.name] = draw_shots(view, train if has_train else None, fewshot, seed)
+        shots[view.name] = draw_shots(view, train if has_train else None, fewshot, seed, full)
         for prompt in chosen_prompts[view.name]:
             task = prompt_task(spec, view, prompt, examples, full, train, source)
             tasks.append(replace(task, examples=tuple(with_shots(prompt, view, shots[view.name], task.examples))))

@@ -116,9 +116,9 @@ def test_no_test_sentence_is_one_of_the_shots(ner_run: Path, splits: dict) -> No
 def test_the_draw_follows_the_seed(ner_run: Path, shared_data: Path, splits: dict) -> None:
     for name, ids in shot_ids(ner_run).items():  # the recorded shots are the seeded draw from train
         ((_, view),) = views_named(name)
-        train = list(splits[name]["train"].values())
-        assert [ex.id for ex in draw_shots(view, train, K, SEED)] == ids
-        assert [ex.id for ex in draw_shots(view, train, K, SEED + 1)] != ids
+        train, test = list(splits[name]["train"].values()), list(splits[name]["test"].values())
+        assert [ex.id for ex in draw_shots(view, train, K, SEED, test)] == ids
+        assert [ex.id for ex in draw_shots(view, train, K, SEED + 1, test)] != ids
 
     def planned(seed: int) -> tuple[str, ...]:
         plan = build_plan(["majority"], ["bc5cdr_chem"], ["list_chemical_question"], shared_data, 1,
