@@ -20,8 +20,10 @@ def test_a_tsv_with_a_utf8_byte_order_mark_is_read(shared_data: Path, tmp_path: 
 
 
 def test_list_datasets_says_which_split_is_missing(shared_data: Path, tmp_path: Path) -> None:
-    shutil.copytree(shared_data / "gad", tmp_path / "gad")  # dev and test, no train.tsv
+    shutil.copytree(shared_data / "gad", tmp_path / "gad")
     ((spec, view),) = views_named("gad")
+    assert availability(spec, view, tmp_path) == "present"
+    (tmp_path / "gad" / "blurb" / "train.tsv").unlink()  # dev and test, no train.tsv
     assert availability(spec, view, tmp_path) == "present (train missing)"
 
 
