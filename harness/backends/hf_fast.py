@@ -25,7 +25,7 @@ import copy
 import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -52,10 +52,12 @@ class ContextGroup:
 class ForwardStats:
     """What the model was asked to do: forward passes and the tokens fed to them."""
 
+    counted: ClassVar[str] = "prompt tokens fed to the model (padding included) + generated tokens"
     forwards: int = 0
     tokens: int = 0
     scored_rows: int = 0
     heads: int = 0  # of the forwards: passes over a shared head alone
+    generated: int = 0  # tokens generated (generate_until), prompts counted in ``tokens``
 
     def add(self, input_ids: torch.Tensor, scored_rows: int) -> None:
         self.forwards += 1
@@ -119,6 +121,13 @@ class FastHFLM(HFLM):
         self.stats = ForwardStats()
         self.fast_loglikelihood = bool(fast_loglikelihood) and self._fast_supported()
         self._head_memo: tuple[tuple[int, ...], Any] | None = None  # the last shared head's KV cache
+
+    def _model_generate(self, context: torch.Tensor, max_length: int, stop: list[str], **kwargs: Any) -> torch.Tensor:
+        """HFLM's generation, its prompt and generated tokens counted (run.json's throughput)."""
+        out = super()._model_generate(context, max_length, stop, **kwargs)
+        self.stats.tokens += int(context.numel())
+        self.stats.generated += int(out.shape[0] * (out.shape[1] - context.shape[1]))
+        return out
 
     def sort_length(self, context: str) -> int:
         """A context's length in tokens: callers that cut requests into batches (bioeval's

@@ -1,4 +1,4 @@
-"""How an API model's usage (run.json ``models.<name>.usage``) reads in one line."""
+"""How a model's usage and throughput (run.json ``models.<name>.usage`` / ``.throughput``) read in one line."""
 
 from __future__ import annotations
 
@@ -21,3 +21,12 @@ def usage_line(usage: Mapping[str, Any]) -> str:
 def usage_lines(models: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """One line per model of a run record that has usage."""
     return [f"{name}: {usage_line(info['usage'])}" for name, info in models.items() if info.get("usage")]
+
+
+def throughput_line(throughput: Mapping[str, Any]) -> str:
+    """``120 requests in 30.1s of backend time: 3.99 requests/s, 1,204.3 tokens/s``"""
+    line = (f"{throughput.get('requests', 0)} requests in {throughput.get('seconds', 0):.1f}s of backend time: "
+            f"{throughput.get('requests_per_second') or 0:.2f} requests/s")
+    if throughput.get("tokens_per_second") is not None:
+        line += f", {throughput['tokens_per_second']:,.1f} tokens/s ({throughput['tokens']:,} tokens)"
+    return line

@@ -17,9 +17,10 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from bioeval.backends.hf import model_source  # vLLM loads the same folder or Hub id as hf
 from bioeval.backends.hf_settings import DTYPES, parse_boolean
@@ -132,13 +133,37 @@ def vllm_arguments(spec: ModelSpec) -> dict[str, Any]:
     return {"pretrained": model_source(spec), "batch_size": REQUEST_CHUNK, **vllm_settings(spec)}
 
 
+@dataclass
+class TokenCount:
+    """The tokens the engine was given (prompts) and generated: run.json's throughput."""
+
+    counted: ClassVar[str] = "prompt tokens given to the engine + generated tokens"
+    tokens: int = 0
+    generated: int = 0
+
+
 def load_vllm(spec: ModelSpec) -> Any:
     from lm_eval.models.vllm_causallms import VLLM
 
     check_vllm(spec)
     lm = VLLM(**vllm_arguments(spec))
     lm.chunk_size = REQUEST_CHUNK  # read by the runner's request cache
+    lm.stats = TokenCount()
+    lm._model_generate = _counting(lm._model_generate, lm.stats)
     return lm
+
+
+def _counting(model_generate: Any, stats: TokenCount) -> Any:
+    """lm-eval's ``VLLM._model_generate`` (token-id prompts in, the engine's outputs back),
+    counting the prompt tokens and the tokens each output generated."""
+
+    def counted(requests: list[list[int]], *args: Any, **kwargs: Any) -> Any:
+        outputs = model_generate(requests, *args, **kwargs)
+        stats.tokens += sum(len(request) for request in requests)
+        stats.generated += sum(len(o.outputs[0].token_ids) for o in outputs if getattr(o, "outputs", None))
+        return outputs
+
+    return counted
 
 
 def shutdown(lm: Any) -> None:

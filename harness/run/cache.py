@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,12 +104,48 @@ def _append(path: Path, rows: Sequence[dict[str, Any]]) -> None:
         os.close(fd)
 
 
+@dataclass
+class Throughput:
+    """What the backend itself answered (cached answers excluded) and the wall time it took."""
+
+    requests: int = 0
+    seconds: float = 0.0
+
+    def to_json(self, lm: Any) -> dict[str, Any]:
+        """run.json's ``models.<name>.throughput``: requests/s, and tokens/s where the backend
+        counts its tokens (hf, vLLM: prompt tokens fed to the model + generated tokens; API:
+        prompt + completion tokens of its usage); none is made up for the others."""
+        seconds = round(self.seconds, 3)
+        out: dict[str, Any] = {
+            "requests": self.requests, "seconds": seconds,
+            "requests_per_second": round(self.requests / seconds, 3) if seconds else None,
+        }
+        tokens, counted = backend_tokens(lm)
+        if tokens is not None:
+            out.update(tokens=tokens, tokens_counted=counted,
+                       tokens_per_second=round(tokens / seconds, 1) if seconds else None)
+        return out
+
+
+def backend_tokens(lm: Any) -> tuple[int | None, str]:
+    stats = getattr(lm, "stats", None)
+    if stats is not None and hasattr(stats, "tokens"):
+        return int(stats.tokens) + int(getattr(stats, "generated", 0)), str(getattr(stats, "counted", "tokens"))
+    usage_record = getattr(lm, "usage_record", None)
+    if callable(usage_record):
+        usage = usage_record()
+        tokens = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
+        return tokens, "prompt + completion tokens (API usage)"
+    return None, ""
+
+
 class CachedLM(LM):
     """An lm-eval model answering from the run's cache first, then from ``lm`` chunk by chunk."""
 
     def __init__(self, lm: LM, cache: RequestCache, chunk: int, progress: RequestProgress | None = None) -> None:
         super().__init__()
         self.lm, self.cache, self.chunk, self.progress = lm, cache, max(1, chunk), progress
+        self.throughput = Throughput()
 
     def __getattr__(self, name: str) -> Any:  # tokenizer, batch sizes, model info ...
         if name == "lm":
@@ -152,7 +190,10 @@ class CachedLM(LM):
         done = len(requests) - sum(len(c) for c in todo)
         for chunk in todo:
             self.cache.sending(kind, len(chunk))
+            started = time.perf_counter()
             values = getattr(self.lm, kind)([requests[i] for i in chunk], disable_tqdm=True)
+            self.throughput.seconds += time.perf_counter() - started
+            self.throughput.requests += len(chunk)
             self.cache.store(kind, [keys[i] for i in chunk], values)
             answers.update(zip(chunk, values))  # failures answer this call; they are not kept
             done += len(chunk)

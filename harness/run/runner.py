@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model, unload_model
-from bioeval.backends.usage import usage_line
+from bioeval.backends.usage import throughput_line, usage_line
 from bioeval.config.models import BASELINE, ModelSpec, model_aliases
 from bioeval.run.cache import CACHE_DIR, CachedLM, RequestCache
 from bioeval.run.engine import evaluate_many, quiet_libraries
@@ -152,14 +152,17 @@ class Runner:
         self.progress(f"[{model.name}] {group[0].view.name}: {time.monotonic() - started:.1f}s")
 
     def record_usage(self, model: ModelSpec, lm: object) -> None:
-        """An API model's requests, retries, failures and tokens (and cost) into run.json."""
+        """The backend's requests/s and tokens/s, and an API model's requests, retries, failures
+        and tokens (and cost), into run.json."""
+        entry = dict(self.record.models.get(model.name, {}))
+        if isinstance(lm, CachedLM) and lm.throughput.requests:
+            entry["throughput"] = lm.throughput.to_json(lm.lm)
+            self.progress(f"[{model.name}] {throughput_line(entry['throughput'])}")
         usage_record = getattr(getattr(lm, "lm", lm), "usage_record", None)  # inside CachedLM
-        if usage_record is None:
-            return
-        usage = usage_record()
-        entry = {**self.record.models.get(model.name, {}), "usage": usage}
+        if usage_record is not None:
+            entry["usage"] = usage_record()
+            self.progress(f"[{model.name}] {usage_line(entry['usage'])}")
         self.record = replace(self.record, models={**self.record.models, model.name: entry})
-        self.progress(f"[{model.name}] {usage_line(usage)}")
 
     def _write_unit(self, model: ModelSpec, task: PromptTask, mode: Mode, scored: ScoredUnit) -> None:
         self.folder.write_samples(model.name, task.view.name, task.prompt.name, scored.sample_rows())

@@ -115,3 +115,14 @@ def test_vllm_gets_every_prompt_of_a_dataset_in_one_engine_call(runs: dict[str, 
     vllm = calls(runs["vllm"], f"vllm:{smollm_folder}")
     assert [(row["kind"], row["sent"]) for row in vllm] == [("loglikelihood", LIMIT * 5 * 2)]  # yes / no
     assert len(calls(runs["hf"], "smollm2-135m")) == -(-LIMIT * 5 // 8)  # hf: a batch of 8 contexts a call
+
+
+def test_both_backends_record_their_throughput(runs: dict[str, Path], smollm_folder: Path) -> None:
+    """run.json's models.<name>.throughput: the requests the backend answered, its time, and
+    tokens/s; vLLM's tokens are the prompts' token ids the engine got plus what it generated."""
+    for run, model in ((runs["hf"], "smollm2-135m"), (runs["vllm"], f"vllm:{smollm_folder}")):
+        throughput = json.loads((run / "run.json").read_text(encoding="utf-8"))["models"][model]["throughput"]
+        assert throughput["requests"] == LIMIT * 5 * 2 and throughput["seconds"] > 0
+        assert throughput["requests_per_second"] == round(throughput["requests"] / throughput["seconds"], 3)
+        assert throughput["tokens"] > throughput["requests"] * 20  # every GAD prompt is longer than 20 tokens
+        assert throughput["tokens_per_second"] == round(throughput["tokens"] / throughput["seconds"], 1)

@@ -3,13 +3,15 @@
 Not a test (pytest does not collect it): run it and quote its output.
 
     .venv/bin/python tests/benchmarks/bench_vs_lm_eval.py --data-dir ../shared/data --sample 50 --rounds 3
+    .venv/bin/python tests/benchmarks/bench_vs_lm_eval.py --data-dir ../shared/data --limit 30 --rounds 2
 
 choices: (a) `bioeval run` on GAD + PubMedQA (every bigbio prompt), (b) plain `lm_eval` on the
 same prompts exported by `bioeval export lm-eval`, all tasks in one call, (c) the bare floor
 (bench_floor.py). generate: (a) and (b) on an NER task with --limit. help: `bioeval --help`.
 Each contender is a fresh process (start-up and model load included); contenders take turns
 in every round (interleaved, the order rotated), and the report gives min and median wall time,
-the ratios of the medians, forward passes, tokens fed to the model, peak RSS; the predictions
+the ratios of the medians, forward passes, tokens fed to the model, requests/s and tokens/s
+(over the wall time; bioeval's own run.json figures over its backend time too), peak RSS; the predictions
 must agree, and bioeval's answer-choice log-likelihoods must equal lm-eval's HFLM's within 1e-4.
 For `bioeval run` it also reports two shares of its wall time: set-up (everything before the
 model's first forward pass except loading its weights: interpreter start, imports, the plan,
@@ -87,10 +89,11 @@ def child_bioeval(args: argparse.Namespace, stats: dict[str, Any]) -> tuple[dict
     timed(runner.Runner, "_write_unit", stats, "scoring_seconds")  # paired tests, samples and scores
     timed(runner, "load_model", stats, "load_seconds")
     out = Path(args.work) / "run"
-    selection = ["--sample", str(args.sample)] if args.suite == "choices" else ["--limit", str(args.limit)]
     code = main(["run", "--model", MODEL, "--tasks", args.tasks, "--data-dir", args.data_dir, "--output", str(out),
-                 "--batch-size", str(args.batch_size), *selection, *(["--prompts", args.prompts] if args.prompts else [])])
+                 "--batch-size", str(args.batch_size), *selection(args), *(["--prompts", args.prompts] if args.prompts else [])])
     assert code == 0
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    stats["throughput"] = record["models"][MODEL].get("throughput")
     predictions, logliks = {}, {}
     for path in (out / "samples" / MODEL).glob("*/*.jsonl"):
         task = f"bioeval.{path.parent.name}.{path.stem}"
@@ -158,30 +161,43 @@ def run_child(name: str, args: argparse.Namespace, exported: Path) -> dict[str, 
     return {**result, "seconds": seconds, "rss_mb": usage.ru_maxrss / 1024}
 
 
+def selection(args: argparse.Namespace) -> list[str]:
+    """The examples every contender runs: --limit N (the first N) or --sample N (seeded)."""
+    return ["--sample", str(args.sample)] if args.sample is not None else ["--limit", str(args.limit)]
+
+
 def forwarded(args: argparse.Namespace) -> list[str]:
-    out = ["--suite", args.suite, "--tasks", args.tasks, "--data-dir", args.data_dir, "--sample", str(args.sample),
-           "--limit", str(args.limit), "--batch-size", str(args.batch_size)]
+    out = ["--suite", args.suite, "--tasks", args.tasks, "--data-dir", args.data_dir, *selection(args),
+           "--batch-size", str(args.batch_size)]
     return out + (["--prompts", args.prompts] if args.prompts else [])
 
 
 def export(args: argparse.Namespace) -> Path:
     out = Path(tempfile.mkdtemp(prefix="bench-export-"))
-    selection = ["--sample", str(args.sample)] if args.suite == "choices" else ["--limit", str(args.limit)]
     command = [sys.executable, "-m", "bioeval.cli", "export", "lm-eval", str(out), "--tasks", args.tasks,
-               "--data-dir", args.data_dir, *selection, *(["--prompts", args.prompts] if args.prompts else [])]
+               "--data-dir", args.data_dir, *selection(args), *(["--prompts", args.prompts] if args.prompts else [])]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return out
 
 
 def report(runs: dict[str, list[dict[str, Any]]], reference: str) -> None:
-    print(f"{'contender':<10}{'min s':>9}{'median s':>10}{'forwards':>10}{'tokens':>10}{'peak RSS MB':>13}")
+    requests = (runs[reference][-1].get("throughput") or {}).get("requests") or 0
+    print(f"{'contender':<10}{'min s':>9}{'median s':>10}{'forwards':>10}{'tokens':>10}{'requests/s':>12}"
+          f"{'tokens/s':>10}{'peak RSS MB':>13}")
     medians = {}
     for name, results in runs.items():
         times = [r["seconds"] for r in results]
         medians[name] = statistics.median(times)
         last = results[-1]
         print(f"{name:<10}{min(times):>9.1f}{medians[name]:>10.1f}{last['forwards']:>10}{last['tokens']:>10}"
+              f"{requests / medians[name]:>12.2f}{last['tokens'] / medians[name]:>10.1f}"
               f"{max(r['rss_mb'] for r in results):>13.0f}")
+    print(f"requests/s and tokens/s: the {requests} requests (answer choices or generations) and the tokens fed to "
+          "the model, over the median wall time (start-up and model load included)")
+    backend = runs[reference][-1].get("throughput")
+    if backend:
+        print(f"bioeval's run.json, backend time only: {backend['requests_per_second']} requests/s, "
+              f"{backend.get('tokens_per_second')} tokens/s ({backend.get('tokens_counted', 'no token count')})")
     for name, median in medians.items():
         if name != reference:
             print(f"median wall time {name} / {reference}: {median / medians[reference]:.2f}x; "
@@ -231,8 +247,9 @@ def main() -> int:
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--tasks", default=None, help="default gad,pubmed_qa (choices), ncbi_disease (generate)")
     parser.add_argument("--prompts", default=None)
-    parser.add_argument("--sample", type=int, default=50, help="choices: examples per dataset")
-    parser.add_argument("--limit", type=int, default=3, help="generate: examples per dataset")
+    parser.add_argument("--sample", type=int, default=None, help="a seeded sample of N examples per dataset "
+                        "(default: 50 for choices, unless --limit is given)")
+    parser.add_argument("--limit", type=int, default=None, help="the first N examples per dataset (default 3 for generate)")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--child", default=None)
@@ -240,6 +257,8 @@ def main() -> int:
     parser.add_argument("--exported", default=None)
     args = parser.parse_args()
     args.tasks = args.tasks or ("gad,pubmed_qa" if args.suite == "choices" else "ncbi_disease")
+    if args.sample is None and args.limit is None:
+        args.sample, args.limit = (50, None) if args.suite == "choices" else (None, 3)
     args.data_dir = str(Path(args.data_dir).resolve())
     if args.child:
         return child(args)
@@ -256,7 +275,8 @@ def main() -> int:
             print(f"round {round_index + 1} {name}: {runs[name][-1]['seconds']:.1f}s", flush=True)
     saved = Path(tempfile.mkdtemp(prefix="bench-runs-")) / "runs.json"
     saved.write_text(json.dumps(runs), encoding="utf-8")  # kept whatever the report below does
-    print(f"\n{args.suite}: {args.tasks}, batch {args.batch_size}, {args.rounds} interleaved rounds (saved: {saved})")
+    print(f"\n{args.suite}: {args.tasks}, {' '.join(selection(args))}, batch {args.batch_size}, "
+          f"{args.rounds} interleaved rounds (saved: {saved})")
     report(runs, "bioeval")
     return 0
 

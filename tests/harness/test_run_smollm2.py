@@ -74,6 +74,23 @@ def test_every_prompt_scored_for_model_and_baseline(smollm_run: Path) -> None:
             assert versus["method"] == "exact McNemar" and 0.0 <= versus["p_value"] <= 1.0
 
 
+def test_run_json_records_the_backends_throughput(smollm_run: Path) -> None:
+    """requests/s and tokens/s of what the hf backend itself answered, the requests being those
+    the request cache logged as sent (loglikelihood and generate_until alike)."""
+    record = json.loads((smollm_run / "run.json").read_text(encoding="utf-8"))
+    throughput = record["models"]["smollm2-135m"]["throughput"]
+    log = smollm_run / "cache" / "smollm2-135m.sent.jsonl"
+    sent = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    kinds = {row["kind"] for row in sent if "sent" in row}
+    assert kinds == {"loglikelihood", "generate_until"}  # BIOSSES generates, GAD and PubMedQA rank
+    assert throughput["requests"] == sum(row["sent"] for row in sent if "sent" in row) > 0
+    assert 0 < throughput["seconds"] < record["models_done"][-1]["seconds"]
+    assert throughput["requests_per_second"] == round(throughput["requests"] / throughput["seconds"], 3)
+    assert throughput["tokens"] > 20 * throughput["requests"]  # every prompt is longer than 20 tokens
+    assert throughput["tokens_per_second"] == round(throughput["tokens"] / throughput["seconds"], 1)
+    assert "generated" in throughput["tokens_counted"]
+
+
 def test_samples_keep_raw_outputs(smollm_run: Path) -> None:
     path = next((smollm_run / "samples" / "smollm2-135m" / "biosses").glob("*.jsonl"))
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
