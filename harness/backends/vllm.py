@@ -148,8 +148,10 @@ def load_vllm(spec: ModelSpec) -> Any:
     check_vllm(spec)
     lm = VLLM(**vllm_arguments(spec))
     lm.chunk_size = REQUEST_CHUNK  # read by the runner's request cache
-    lm.stats = TokenCount()
-    lm._model_generate = _counting(lm._model_generate, lm.stats)
+    model_generate = getattr(lm, "_model_generate", None)  # every engine call of lm-eval's VLLM
+    if model_generate is not None:  # else no token count: throughput gives requests/s only
+        lm.stats = TokenCount()
+        lm._model_generate = _counting(model_generate, lm.stats)
     return lm
 
 

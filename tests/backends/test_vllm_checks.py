@@ -143,6 +143,8 @@ def test_run_sends_settings_and_large_calls_then_stops_engine(fake_vllm: type[Fa
     assert fake_vllm.stopped == [True]
     run = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run["models"][f"vllm:{folder}"]["args"]["tensor_parallel_size"] == 2
+    throughput = run["models"][f"vllm:{folder}"]["throughput"]  # an engine without _model_generate:
+    assert throughput["requests"] == 5 * 4 * 2 and "tokens" not in throughput  # no token count made up
     rows = [json.loads(line) for line in (tmp_path / "run" / "scores.jsonl").read_text().splitlines()]
     assert {r["mode"] for r in rows if r["model"] != "majority"} == {"multiple_choice"}
 
