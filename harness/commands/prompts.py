@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bioeval.prompting.interop import ImportedFile
 
 EXIT_LINT_FAILED = 1
 
@@ -218,7 +222,7 @@ def run_import(args: argparse.Namespace) -> int:
               f"{target}: {count} imported, {len(result.skipped)} skipped")
         for old, new in result.renamed:
             print(f"  renamed {old!r} to {new!r} (names are [a-z0-9_]+)")
-        for line in skipped_lines(result.skipped):
+        for line in skipped_lines(result):
             print(f"  {line}")
         for name, warning in result.warnings:
             print(f"  warning {name!r}: {warning}")
@@ -237,21 +241,18 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
+def skipped_lines(result: ImportedFile) -> list[str]:
     """One line per skipped template; one for all when they share a reason, one for the copies
     of templates already taken from another file (BigBIO's folds repeat their templates)."""
-    from bioeval.prompting.interop import COPY_OF
-
-    copies = [(name, reason) for name, reason in skipped if COPY_OF in reason]
-    rest = [(name, reason) for name, reason in skipped if COPY_OF not in reason]
+    rest = [(name, reason) for name, reason in result.skipped if name not in result.copies]
     lines = []
     if len(rest) > 1 and len({reason for _, reason in rest}) == 1:
         lines.append(f"skipped all {len(rest)} ({', '.join(repr(n) for n, _ in rest)}): {rest[0][1]}")
     else:
         lines.extend(f"skipped {name!r}: {reason}" for name, reason in rest)
-    if copies:
-        sources = sorted({reason.rsplit(" from ", 1)[-1].split(" (id ", 1)[0] for _, reason in copies})
-        lines.append(f"skipped {len(copies)} copies of templates already imported from {', '.join(sources)}")
+    if result.copies:
+        sources = ", ".join(sorted(set(result.copies.values())))
+        lines.append(f"skipped {len(result.copies)} copies of templates already imported from {sources}")
     return lines
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bioeval.errors import shorten
 from bioeval.metrics.parsers import PARSERS, normalize_label
 from bioeval.prompting.reading import output_of
 from bioeval.prompting.select import render_example
@@ -63,11 +64,11 @@ def _not_gold_mentions(prompt: Prompt, view: View, example: Example, kind: str) 
         return None
     parsed = PARSERS[kind].parse(target, tuple(view.labels or ()))
     if not parsed.parsed:
-        return f"its target on {example.id}, {shorten_message(repr(target), 60)}, is not read as {kind}: {parsed.error}"
+        return f"its target on {example.id}, {shorten(target, 60)}, is not read as {kind}: {parsed.error}"
     gold = _gold_texts(example.record)
     strange = [text for text in _mention_texts(parsed.value) if normalize_label(text) not in gold]
     if strange:
-        return (f"its target on {example.id} names {shorten_message(repr(strange[:3]), 60)}, "
+        return (f"its target on {example.id} names {shorten(strange[:3], 60)}, "
                 "which are not that example's gold mentions")
     return None
 

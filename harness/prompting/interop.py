@@ -70,6 +70,7 @@ class ImportedFile:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (template name, reason)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (PromptSource name, bioeval name)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (template name, what looks wrong)
+    copies: dict[str, str] = field(default_factory=dict)  # skipped copy -> the file (subset) it copies
 
 
 # ---------------------------------------------------------------- import
@@ -209,8 +210,11 @@ def import_folder(
                 report.renamed.append((raw.name, prompt.name))
             for spec, view in targets:
                 tried = examples(spec, view) if examples else ()
+                taken = _taken(prompt, view, imported)
+                if taken is not None and _same_template(prompt, taken[0]):
+                    report.copies[raw.name] = taken[1]
                 reason = (
-                    _copy_of(prompt, view, imported)
+                    (taken and _taken_reason(prompt, *taken))
                     or _rejection(prompt, view, known, taken_ids)
                     or _never_renders(prompt, view, tried)
                     or misfit(prompt, view, tried)
@@ -230,19 +234,24 @@ def import_folder(
     return results
 
 
-def _copy_of(prompt: Prompt, view: View, imported: Mapping[str, Sequence[tuple[Prompt, str]]]) -> str | None:
-    """Why ``prompt`` is not imported again: the same template (text, choices and name) was
-    taken from another file for this view, as BigBIO's fork repeats its GAD and PubMedQA
-    templates in every cross-validation fold (``gad_fold0_bigbio_text`` ... ``fold9``); a
-    different template under a taken name is refused too (results are keyed by name)."""
-    for other, where in imported.get(view.name, ()):
-        if other.name != prompt.name:
-            continue
-        same = (other.jinja, other.answer_choices) == (prompt.jinja, prompt.answer_choices)
-        if same:
-            return f"{COPY_OF} {other.name!r} already imported from {where} (id {other.id})"
-        return f"name {prompt.name!r} is already taken by a different template imported from {where}"
-    return None
+def _taken(
+    prompt: Prompt, view: View, imported: Mapping[str, Sequence[tuple[Prompt, str]]]
+) -> tuple[Prompt, str] | None:
+    """The template of ``prompt``'s name already imported for ``view`` from another file, and
+    that file's subset (results are keyed by name: a second one is never imported)."""
+    return next(((other, where) for other, where in imported.get(view.name, ()) if other.name == prompt.name), None)
+
+
+def _same_template(prompt: Prompt, other: Prompt) -> bool:
+    return (prompt.jinja, prompt.answer_choices) == (other.jinja, other.answer_choices)
+
+
+def _taken_reason(prompt: Prompt, other: Prompt, where: str) -> str:
+    """A copy (BigBIO's fork repeats its GAD and PubMedQA templates in every cross-validation
+    fold, ``gad_fold0_bigbio_text`` ... ``fold9``), or another template under a taken name."""
+    if _same_template(prompt, other):
+        return f"{COPY_OF} {other.name!r} already imported from {where} (id {other.id})"
+    return f"name {prompt.name!r} is already taken by a different template imported from {where}"
 
 
 def _never_renders(prompt: Prompt, view: View, examples: Sequence[Example]) -> str | None:

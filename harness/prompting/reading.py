@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bioeval.errors import BioevalError
-from bioeval.metrics.registry import METRICS, OUTPUT_KIND, PROMPTSOURCE_NAMES
+from bioeval.errors import BioevalError, UnknownNameError
+from bioeval.metrics.registry import METRICS, OUTPUT_KIND, from_promptsource
 from bioeval.prompts.template import Prompt
 from bioeval.task_types import task_type
 from bioeval.tasks.core.spec import View
@@ -51,9 +51,11 @@ class Reading:
 
 
 def _known(name: str) -> str | None:
-    if name in METRICS:
-        return name
-    return PROMPTSOURCE_NAMES.get(name)
+    """bioeval's name for a declared metric, None where bioeval has no such metric."""
+    try:
+        return from_promptsource(name)
+    except UnknownNameError:
+        return None
 
 
 def output_of(prompt: Prompt, view: View) -> tuple[str, str]:

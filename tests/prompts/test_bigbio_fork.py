@@ -77,6 +77,8 @@ def test_every_template_of_the_six_datasets_imports_once(results):
     for fold in folds:  # the second fold repeats the first: each template skipped as a copy
         assert not fold.accepted and len(fold.skipped) == 5
         assert all("a copy of" in reason and "fold0" in reason for _, reason in fold.skipped)
+        assert sorted(fold.copies) == sorted(name for name, _ in fold.skipped)
+        assert {where.replace("fold0", "fold1") for where in fold.copies.values()} == {fold.subset}
 
 
 def test_templates_of_other_units_are_refused_saying_why(results):
