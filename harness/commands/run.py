@@ -168,6 +168,11 @@ def check_arguments(args: argparse.Namespace) -> None:
     for flag, names in (("--model", args.model), ("--tasks", args.tasks), ("--prompts", args.prompts)):
         check_names(flag, names)
     check_device(args.device)
+    from bioeval.executors.options import misplaced_flag
+
+    misplaced = misplaced_flag(args)
+    if misplaced:
+        raise BioevalError(misplaced)
 
 
 def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:

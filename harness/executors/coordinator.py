@@ -99,10 +99,27 @@ def resume_sharded(args: argparse.Namespace, recorded: tuple[str, ...], record: 
     executor = make_executor(args)
     try:
         executor.check(shards)
+        _refuse_while_running(executor, run_dir, document)
         folder = RunFolder.reopen(run_dir)
         return _drive(args, executor, plan, folder, document["shards"], options, previous=record)
     finally:
         executor.close()
+
+
+def _refuse_while_running(executor: Executor, run_dir: Path, document: dict[str, Any]) -> None:
+    """A detached Slurm run's jobs may still run: resubmitting their shards would run them twice."""
+    still_queued = getattr(executor, "still_queued", None)
+    if still_queued is None:
+        return
+    merged = set(read_run_record(run_dir).executor.get(MERGED, ()))
+    last = {shard.id: document["submissions"][shard.id][-1]["job"] for shard in document["shards"]
+            if shard.id not in merged and document["submissions"].get(shard.id)}
+    alive = still_queued([job for job in last.values() if job])
+    if alive:
+        raise BioevalError(
+            f"{len(alive)} shards of {run_dir} are still Slurm jobs ({', '.join(alive[:5])}); wait for them "
+            f"(bioeval status {run_dir}) or scancel them, then resume"
+        )
 
 
 def _drive(args: argparse.Namespace, executor: Executor, plan: Any, folder: RunFolder, shards: list[Shard],
@@ -157,7 +174,8 @@ def _submit(executor: Executor, run_dir: Path, todo: Sequence[Shard], attempt: i
 
     jobs = executor.submit(run_dir, todo, attempt)
     for job in jobs:
-        submissions.setdefault(job.shard.id, []).append({"attempt": attempt, "job": job.job_id, "submitted": now()})
+        submissions.setdefault(job.shard.id, []).append(
+            {"attempt": attempt, "job": job.job_id, "submitted": now(), "clock": time.time()})
     write_executor(run_dir, executor.name, executor.settings(), shards, submissions)
     return jobs
 

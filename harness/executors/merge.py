@@ -48,6 +48,10 @@ def merge_ready(run_dir: Path, shards: Sequence[Shard]) -> list[str]:
         if done_now:
             record = read_run_record(run_dir)  # as _merge_group left it
             record = _with_merged(record, run_dir, shards, merged | set(done_now))
+            if len(merged) + len(done_now) == len(shards):  # the last shard: the run is complete
+                from bioeval.run.record import now
+
+                record = replace(record, status="complete", finished=now(), executor={**record.executor, "missing": []})
             RunFolder(run_dir).write_run(record)
         return done_now
 

@@ -52,7 +52,7 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--max-retries", type=_count, default=2, metavar="N",
                        help="resubmit a failed shard up to N times (it continues from its request cache; default 2)")
     group.add_argument("--detach", action="store_true",
-                       help="submit and return, leaving the jobs running (watch with `bioeval status RUN`)")
+                       help="slurm: submit and return, leaving the jobs running (watch with `bioeval status RUN`)")
     group.add_argument("--workers", type=_positive, default=None, metavar="N",
                        help="local: shards run at once (default: 1 per GPU of --gpus, else 1)")
     group.add_argument("--gpus", type=_gpu_ids, default=None, metavar="IDS",
@@ -68,3 +68,33 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
                        help="an extra sbatch option, e.g. constraint=a100 or exclude=node12; repeatable")
     group.add_argument("--ray-address", default=None,
                        help="the Ray cluster to use (e.g. ray://head:10001 or auto); default: start a local one")
+
+
+OWN_FLAGS = {
+    "local": ("workers", "gpus"),
+    "slurm": ("slurm_partition", "slurm_account", "slurm_qos", "slurm_option"),
+    "ray": ("ray_address",),
+}
+ANY_EXECUTOR = ("shard_examples", "dry_run", "resources", "max_retries", "detach")
+DEFAULTS = {"max_retries": 2, "dry_run": False, "detach": False}
+
+
+def misplaced_flag(args: argparse.Namespace) -> str | None:
+    """The first executor option given that the run's ``--executor`` does not take, said as an
+    error message; None when all fit."""
+    def given(name: str) -> bool:
+        return getattr(args, name, None) not in (None, DEFAULTS.get(name))
+
+    if args.executor is None:
+        for name in (*ANY_EXECUTOR, *(f for flags in OWN_FLAGS.values() for f in flags)):
+            if given(name):
+                return f"--{name.replace('_', '-')} applies to a run cut into shards: add --executor local|slurm|ray"
+        return None
+    for executor, flags in OWN_FLAGS.items():
+        for name in flags:
+            if executor != args.executor and given(name):
+                return f"--{name.replace('_', '-')} applies to --executor {executor}, not {args.executor}"
+    if args.detach and args.executor != "slurm":
+        # local workers and Ray tasks (owned by the process that submits them) end with it
+        return f"--detach needs a scheduler that outlives this process (--executor slurm); {args.executor}'s jobs end with it"
+    return None

@@ -14,11 +14,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bioeval.executors.merge import merge_ready, shard_complete
-from bioeval.executors.state import log_path, log_tail, read_executor, write_job
+from bioeval.executors.state import log_path, log_tail, read_executor, read_job, write_job
 from bioeval.rundir.layout import RUN_FILE
 
 
@@ -35,6 +36,11 @@ def job_id() -> str:
     array = os.environ.get("SLURM_ARRAY_JOB_ID")
     if array:
         return f"{array}_{os.environ.get('SLURM_ARRAY_TASK_ID', '')}"
+    if "ray" in sys.modules:  # inside a Ray task
+        try:
+            return f"ray task {sys.modules['ray'].get_runtime_context().get_task_id()[:16]}"
+        except Exception:  # noqa: BLE001 - not in a task after all
+            pass
     return os.environ.get("SLURM_JOB_ID") or os.environ.get("BIOEVAL_JOB_ID", "")
 
 
@@ -46,7 +52,7 @@ def run_shard(run_dir: str | Path, shard_id: str) -> str:
     shard = next(s for s in shards if s.id == shard_id)
     folder = shard.folder(run_dir)
     write_job(run_dir, shard_id, state="running", job=job_id(), started=now(), finished=None, error=None,
-              gpus=os.environ.get("CUDA_VISIBLE_DEVICES"))
+              gpus=os.environ.get("CUDA_VISIBLE_DEVICES"), clock={"started": time.time()})
     if not shard_complete(run_dir, shard):
         argv = ["run", "--resume", str(folder)] if (folder / RUN_FILE).is_file() else ["run", *shard.argv]
         try:
@@ -59,8 +65,10 @@ def run_shard(run_dir: str | Path, shard_id: str) -> str:
             error = f"exit status {status}" + (f": {tail[-1]}" if tail else "")
             write_job(run_dir, shard_id, state="failed", finished=now(), error=error)
             raise ShardFailed(f"shard {shard_id}: {error}")
+    ran = time.time()
     merge_ready(run_dir, shards)
-    write_job(run_dir, shard_id, state="done", finished=now())
+    clock = {**read_job(run_dir, shard_id).get("clock", {}), "ran": ran, "merged": time.time()}
+    write_job(run_dir, shard_id, state="done", finished=now(), clock=clock)
     return shard_id
 
 

@@ -34,7 +34,9 @@ class RayExecutor:
             if address:
                 ray.init(address=address, log_to_driver=False, logging_level="ERROR")
             else:
-                ray.init(include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+                # a cluster of this machine alone: it listens on the loopback address only
+                ray.init(include_dashboard=False, log_to_driver=False, logging_level="ERROR",
+                         _node_ip_address="127.0.0.1")
         except (ConnectionError, RuntimeError, ValueError) as error:
             raise BioevalError(f"--ray-address {address}: cannot connect to the Ray cluster ({_one_line(error)})") from None
         self.remote = ray.remote(run_shard)

@@ -142,5 +142,17 @@ def shard_table(shards: Sequence[Shard]) -> list[str]:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     total_gpu_jobs = sum(1 for s in shards if s.resources.gpus)
-    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows),
+    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows), "", *model_summary(shards),
             f"{len(shards)} shards ({total_gpu_jobs} on GPUs), {sum(s.requests for s in shards):,} model requests"]
+
+
+def model_summary(shards: Sequence[Shard]) -> list[str]:
+    """Per model: its shards, what each asks for, its requests (the table's totals by model)."""
+    out = []
+    for model in dict.fromkeys(s.model for s in shards):
+        own = [s for s in shards if s.model == model]
+        r = own[0].resources
+        out.append(f"{model}: {len(own)} shards of {r.gpus} GPU{'s' if r.gpus != 1 else ''}, {r.mem_gb} GB, "
+                   f"{r.cpus} CPU{'s' if r.cpus != 1 else ''} "
+                   f"({r.source}); {sum(s.requests for s in own):,} requests")
+    return out

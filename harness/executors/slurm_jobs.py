@@ -90,6 +90,17 @@ class SlurmExecutor:
             jobs.extend(Job(shard, attempt, str(handle.job_id), handle) for shard, handle in zip(group, handles))
         return jobs
 
+    def still_queued(self, job_ids: Sequence[str]) -> list[str]:
+        """Those of the jobs Slurm still has (pending, running, requeued)."""
+        import subprocess
+
+        if not job_ids:
+            return []
+        done = subprocess.run(["squeue", "-h", "-r", "-o", "%i", "-j", ",".join(job_ids)],
+                              capture_output=True, text=True, timeout=60, check=False)
+        listed = set(done.stdout.split())
+        return [job for job in job_ids if job in listed]
+
     def _executor(self, run_dir: Path, gpus: int, mem_gb: int, cpus: int) -> Any:
         a = self.args
         executor = self.submitit.AutoExecutor(folder=str(run_dir / "slurm" / "%j"), cluster="slurm")
