@@ -148,10 +148,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.tasks:
         raise BioevalError("--tasks is required (task, dataset or suite names; see `bioeval list`)")
     check_arguments(args)
-    if args.executor is not None:
-        from bioeval.executors.coordinator import submit
-
-        return submit(args, tuple(getattr(args, "argv", ())))
     return start(args, tuple(getattr(args, "argv", ())))
 
 
@@ -186,12 +182,17 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
         for name in args.model:  # unknown names fail before anything is fetched
             resolve_model(name)
         fetch_missing(args.tasks, data_dir)
+    output = Path(args.output) if args.output else default_output(args.model)
+    if args.executor is not None:
+        from bioeval.executors.coordinator import submit
+
+        args.data_dir = str(data_dir)
+        return submit(args, run_options(args, arguments), output, _planner)
     plan = plan_run(args, data_dir)
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
     for note in plan.notes:
         print(f"bioeval: note: {note}", file=sys.stderr)
-    output = Path(args.output) if args.output else default_output(args.model)
     folder = RunFolder.create(output)
     return finish(plan, folder, run_options(args, arguments))
 
@@ -214,7 +215,7 @@ def resume(args: argparse.Namespace) -> int:
     if options.executor is not None:
         from bioeval.executors.coordinator import resume_sharded
 
-        return resume_sharded(options, tuple(recorded), record, run_dir)
+        return resume_sharded(options, run_options(options, tuple(recorded)), record, run_dir, _planner)
     plan = plan_run(options, Path(options.data_dir))
     run = run_options(options, tuple(recorded))
     fresh = check_same_run(record, plan, run, run_dir)
@@ -259,6 +260,10 @@ def plan_run(args: argparse.Namespace, data_dir: Path):  # noqa: ANN201 - RunPla
         sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
         examples_range=getattr(args, "examples", None), preflight=not getattr(args, "dry_run", False),
     )
+
+
+def _planner(args: argparse.Namespace):  # noqa: ANN202 - RunPlan
+    return plan_run(args, Path(args.data_dir))
 
 
 def model_overrides(args: argparse.Namespace) -> dict[str, Any]:

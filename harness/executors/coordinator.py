@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -43,9 +43,12 @@ def make_executor(args: argparse.Namespace) -> Executor:
     return RayExecutor(args.ray_address)
 
 
-def plan_shards(args: argparse.Namespace, run_dir: Path) -> tuple[Any, list[Shard]]:
+PlanFor = Callable[[argparse.Namespace], Any]
+"""How the command plans a run from its options (``bioeval.commands.run.plan_run``)."""
+
+
+def plan_shards(args: argparse.Namespace, run_dir: Path, plan_for: PlanFor) -> tuple[Any, list[Shard]]:
     """The run's plan and its shards, each sized (``--resources``, the alias, the planner)."""
-    from bioeval.commands.run import plan_run
     from bioeval.executors.resources import gpu_gib, parse_resource_overrides, shard_resources
 
     overrides = parse_resource_overrides(args.resources)
@@ -53,26 +56,19 @@ def plan_shards(args: argparse.Namespace, run_dir: Path) -> tuple[Any, list[Shar
     if unknown:
         raise BioevalError(f"--resources names {', '.join(unknown)}, which is not a --model of this run")
     gib = gpu_gib(args.gpu_type)
-    plan = plan_run(args, Path(args.data_dir))
+    plan = plan_for(args)
     sized = {m.name: shard_resources(m, overrides, gib, args.device) for m in plan.models}
     return plan, cut(plan, run_dir, args, sized, args.shard_examples)
 
 
-def submit(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
-    """A new run cut into shards (``--dry-run``: only the shard table)."""
-    from bioeval.commands.run import default_output, fetch_missing, run_options
-    from bioeval.config.paths import resolve_data_dir
-
-    data_dir = resolve_data_dir(args.data_dir)
-    if args.download:
-        fetch_missing(args.tasks, data_dir)
-    args.data_dir = str(data_dir)
-    output = Path(args.output) if args.output else default_output(args.model)
-    plan, shards = plan_shards(args, output)
+def submit(args: argparse.Namespace, options: Any, output: Path, plan_for: PlanFor) -> int:
+    """A new run cut into shards (``--dry-run``: only the shard table); ``args.data_dir`` is
+    resolved, ``options`` the run's RunOptions."""
+    plan, shards = plan_shards(args, output, plan_for)
     for note in plan.notes:
         print(f"bioeval: note: {note}", file=sys.stderr)
     if plan.skipped:
-        print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
+        print(f"skipped (files absent from {args.data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
     if args.dry_run:
         print("\n".join(shard_table(shards)))
         return 0
@@ -80,21 +76,19 @@ def submit(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
     try:
         executor.check(shards)
         folder = RunFolder.create(output)
-        return _drive(args, executor, plan, folder, shards, run_options(args, arguments), previous=None)
+        return _drive(args, executor, plan, folder, shards, options, previous=None)
     finally:
         executor.close()
 
 
-def resume_sharded(args: argparse.Namespace, recorded: tuple[str, ...], record: Any, run_dir: Path) -> int:
+def resume_sharded(args: argparse.Namespace, options: Any, record: Any, run_dir: Path, plan_for: PlanFor) -> int:
     """``bioeval run --resume RUN`` of a run cut into shards: merge what finished, resubmit the rest."""
-    from bioeval.commands.run import run_options
     from bioeval.run.resume import check_same_run
 
     document = read_executor(run_dir)
-    plan, shards = plan_shards(args, run_dir)
+    plan, shards = plan_shards(args, run_dir, plan_for)
     if [s.id for s in shards] != [s.id for s in document["shards"]]:
         raise BioevalError(f"run folder {run_dir} holds other shards than these options cut")
-    options = run_options(args, recorded)
     check_same_run(record, plan, options, run_dir)
     executor = make_executor(args)
     try:
