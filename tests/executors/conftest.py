@@ -19,11 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from grid_helpers import run_bioeval
+from grid_helpers import BATCH, LIMIT, PROMPTS, TASKS, run_bioeval
 from tiny_models import build_tiny_t5
 
-TASKS = "gad,pubmed_qa,biosses"
-LIMIT = "2"
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +39,8 @@ def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def grid(tiny_t5: Path, shared_data: Path) -> list[str]:
     """The options of the grid's run (the output folder and the executor left to each test)."""
-    return ["--model", f"smollm2-135m,hf:{tiny_t5},majority", "--tasks", TASKS, "--limit", LIMIT,
-            "--data-dir", str(shared_data)]
+    return ["--model", f"smollm2-135m,hf:{tiny_t5},majority", "--tasks", TASKS, "--prompts", PROMPTS,
+            "--limit", LIMIT, "--batch-size", BATCH, "--data-dir", str(shared_data)]
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+TASKS = "gad,pubmed_qa,biosses"
+# two prompts a task, one ranked and one generated where the task has both: the grid stays small
+PROMPTS = ("masked_association_yes_no,classify_associated,abstract_question_yes_no_maybe,based_on_abstract,"
+           "similarity_scale_0_4,same_finding_yes_no")
+LIMIT = "2"
+BATCH = "2"  # small batches: a shard can be killed between two of them
+
 
 def bioeval(*args: str) -> list[str]:
     return [sys.executable, "-m", "bioeval", *args]

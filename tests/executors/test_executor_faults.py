@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from grid_helpers import assert_same_run, bioeval, run_bioeval, sent_chunks, wait_for
+from grid_helpers import BATCH, LIMIT, PROMPTS, assert_same_run, bioeval, run_bioeval, sent_chunks, wait_for
 
 pytestmark = pytest.mark.model
 
@@ -29,9 +29,9 @@ KILLED_SHARD = "smollm2-135m__gad"
 
 
 def _one_shard_run(shared_data: Path, out: Path, *executor: str) -> list[str]:
-    """SmolLM2 on GAD: one shard, slow enough (batch size 2) to be killed between its batches."""
-    return ["run", "--model", "smollm2-135m", "--tasks", "gad", "--limit", "2", "--batch-size", "2",
-            "--data-dir", str(shared_data), "--output", str(out), *executor]
+    """SmolLM2 on GAD as in the grid: one shard, killed between two of its batches."""
+    return ["run", "--model", "smollm2-135m", "--tasks", "gad", "--prompts", PROMPTS, "--limit", LIMIT,
+            "--batch-size", BATCH, "--data-dir", str(shared_data), "--output", str(out), *executor]
 
 
 def _job(out: Path, shard: str = KILLED_SHARD) -> dict:
@@ -126,8 +126,8 @@ def test_a_shard_that_always_fails_is_reported_and_the_rest_merge(
     shared_data, inprocess, broken_model, environment, tmp_path,
 ) -> None:
     out = tmp_path / "fails"
-    args = ["run", "--model", f"majority,hf:{broken_model}", "--tasks", "gad,biosses", "--limit", "2",
-            "--data-dir", str(shared_data), "--output", str(out), "--executor", "local", "--workers", "2",
+    args = ["run", "--model", f"majority,hf:{broken_model}", "--tasks", "gad,biosses", "--prompts", PROMPTS,
+            "--limit", LIMIT, "--batch-size", BATCH, "--data-dir", str(shared_data), "--output", str(out), "--executor", "local", "--workers", "2",
             "--gpus", "0", "--max-retries", "1"]
     done = run_bioeval(args, environment)
     assert done.returncode == 1, done.stderr[-3000:]

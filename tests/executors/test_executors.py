@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grid_helpers import assert_same_run, run_bioeval
+from grid_helpers import BATCH, LIMIT, PROMPTS, assert_same_run, run_bioeval
 
 pytestmark = pytest.mark.model
 
@@ -85,12 +85,12 @@ def test_shard_examples_cut_a_task_into_parts_and_the_merge_is_the_same(
     grid, inprocess, environment, tiny_t5: Path, shared_data: Path, tmp_path: Path,
 ) -> None:
     out = tmp_path / "parts"
-    args = ["run", "--model", f"hf:{tiny_t5}", "--tasks", "gad,biosses", "--limit", "3", "--data-dir",
-            str(shared_data), "--output", str(out), "--executor", "local", "--workers", "2", "--gpus", "0",
-            "--shard-examples", "2"]
+    args = ["run", "--model", f"hf:{tiny_t5}", "--tasks", "gad,biosses", "--prompts", PROMPTS, "--limit", LIMIT,
+            "--batch-size", BATCH, "--data-dir", str(shared_data), "--output", str(out),
+            "--executor", "local", "--workers", "2", "--gpus", "0", "--shard-examples", "1"]
     done = run_bioeval(args, environment)
     assert done.returncode == 0, done.stderr[-3000:]
     parts = sorted(s["id"] for s in _shards(out))
-    assert len(parts) == 4 and all("__000000-000002" in p or "__000002-000003" in p for p in parts)
+    assert len(parts) == 4 and all(p.endswith(("__000000-000001", "__000001-000002")) for p in parts)
     assert_same_run(out, inprocess, {(f"hf:{tiny_t5}", "gad"), (f"hf:{tiny_t5}", "biosses"),
                                      ("majority", "gad"), ("majority", "biosses")})
