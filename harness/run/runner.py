@@ -27,6 +27,7 @@ from bioeval.rundir.layout import RunFolder
 from bioeval.rundir.reader import read_sample_rows
 from bioeval.rundir.records import Mode, ModelDone, RunRecord, ScoreRow, UnitId
 from bioeval.scoring.gold import annotated_text
+from bioeval.scoring.published import with_published_score
 from bioeval.scoring.predict import (
     Outcome,
     RawOutput,
@@ -147,7 +148,12 @@ class Runner:
         outputs = evaluate_many(lm, units, chat=model.chat)
         for task, mode in units:
             if unit_id(model, task, mode) not in self.done:
-                self._write_unit(model, task, mode, score_unit(task, outputs.get(task.key, {}), mode))
+                scored = with_published_score(
+                    score_unit(task, outputs.get(task.key, {}), mode), task.spec, task.view, task.info,
+                    [r.example.record for r in task.examples], task.examples[0].example.split,
+                    self.plan.data_dir, whole_split=self.options.limit is None and self.options.sample is None,
+                )
+                self._write_unit(model, task, mode, scored)
                 self.progress.units_done()
         self.progress(f"[{model.name}] {group[0].view.name}: {time.monotonic() - started:.1f}s")
 
