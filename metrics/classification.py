@@ -1,4 +1,5 @@
-"""Classification metrics: accuracy, micro-F1 over positive classes, macro-F1, example-based F1.
+"""Classification metrics: accuracy, micro-F1 over positive classes, macro-F1, example-based F1,
+and the published scorers' variants of them (BLUE's HoC and ChemProt rows, BioMistral-NLU's).
 
 Shapes: a single-label prediction or reference is a ``str`` (any hashable works); a
 multi-label one is a set of labels (``frozenset``, ``set``, ``list`` or ``tuple``). An
@@ -16,12 +17,20 @@ unparsed prediction is ``None``.
 - ``macro_f1``: unweighted mean over classes of each class's F1 (a class's F1 is 0 when it is
   neither predicted nor gold). Classes as for ``micro_f1``. Works on single labels and on label
   sets (per-class binary decisions), as ``sklearn.metrics.f1_score(average="macro")``.
-- ``example_f1``: example-based F1 of BLUE's ``eval_hoc`` (used for HoC by BLUE, BLURB-style
-  zero-shot evaluations and BioMistral-NLU): per example P = |gold & pred| / |pred| and
-  R = |gold & pred| / |gold|; P and R are averaged over examples and F1 is their harmonic
-  mean. Where BLUE divides by zero: an example with an empty gold set and an empty predicted
-  set scores P = R = 1; an empty set on one side only scores P = R = 0. An unparsed
-  prediction scores P = R = 0.
+- ``example_f1``: example-based F1 as the BLUE paper defines it for HoC: per example
+  P = |gold & pred| / |pred| and R = |gold & pred| / |gold|; P and R are averaged over
+  examples and F1 is their harmonic mean. Where that divides by zero, bioeval's convention: an
+  example with an empty gold set and an empty predicted set scores P = R = 1; an empty set on
+  one side only scores P = R = 0. An unparsed prediction scores P = R = 0.
+- ``example_f1_blue``: the same as BLUE's published ``eval_hoc.py`` computes it: an empty
+  prediction has P = 0, and a document without a gold label is left out (the script divides by
+  the gold count and stops there); the note says how many were left out.
+- ``label_micro_f1`` (value :func:`gold_class_micro_f1_value` on the per-class counts of
+  ``macro_f1``): BioMistral-NLU's multi-label score, micro-F1 over (example, label) decisions,
+  pooled over the labels that are gold at least once.
+- ``pair_rows_micro_f1``: BLUE's ``eval_rel.py`` on its ChemProt rows: a reference is the list
+  of a pair's gold rows (a pair with two gold labels has two), each compared with the pair's
+  one prediction; micro over the positive labels.
 """
 
 from __future__ import annotations

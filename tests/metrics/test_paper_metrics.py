@@ -167,3 +167,16 @@ def test_every_metric_states_its_provenance():
     for spec in METRICS.values():
         assert spec.provenance is not None, spec.name
         assert all((spec.provenance.source, spec.provenance.unit, spec.provenance.averaging, spec.provenance.empty))
+
+
+def test_list_metrics_prints_each_metrics_provenance_and_tasks(capsys):
+    from bioeval.cli import main
+
+    assert main(["list", "metrics"]) == 0
+    out = capsys.readouterr().out
+    blocks = {block.split(":", 1)[0]: block for block in out.strip().split("\n\n")}
+    assert set(blocks) == set(METRICS)
+    assert "BioMistral-NLU's evaluation.py" in blocks["label_micro_f1"]
+    assert "tasks:     hallmarks_of_cancer, hallmarks_of_cancer_blurb" in blocks["example_f1_blue"]
+    assert "chemprot (on BLUE's eval_rel.py" in blocks["pair_rows_micro_f1"]
+    assert "bioeval's convention" in blocks["example_f1"]
