@@ -8,6 +8,8 @@ reads, and what an unparsed prediction counts as.
 
 from __future__ import annotations
 
+import functools
+
 from bioeval.errors import UnknownNameError
 from bioeval.metrics import classification as cls
 from bioeval.metrics import biomistral_nlu, correlation, ner, pico
@@ -17,6 +19,13 @@ _ENTITY_KINDS = ("entity_list", "typed_entities", "tagged_entities", "spans")
 _TYPED_KINDS = ("typed_entities", "tagged_entities", "spans")
 _BIOMISTRAL_NLU = "BioMistral-NLU's evaluation.py (uw-bionlp/BioMistral-NLU)"
 _BLUE_CODE = "BLUE's published scorer (ncbi-nlp/BLUE_Benchmark)"
+_biomistral_strings = functools.partial(
+    MetricSpec,  # BioMistral-NLU's "Type: span...span" scorers: per-type counts, micro over gold types
+    value=cls.gold_class_micro_f1_value,
+    output_kinds=_TYPED_KINDS,
+    options=frozenset({"labels"}),
+    summary=cls.gold_class_micro_summary,
+)
 
 _SPECS = (
     MetricSpec(
@@ -190,15 +199,11 @@ _SPECS = (
             empty="an empty prediction or gold set adds only misses; a label never gold adds nothing",
         ),
     ),
-    MetricSpec(
+    _biomistral_strings(
         name="entity_f1_exact_lower",
         tally=biomistral_nlu.exact_lower_tally,
-        value=cls.gold_class_micro_f1_value,
-        output_kinds=_TYPED_KINDS,
         description="mention F1, lowercased exact strings per type, as BioMistral-NLU scores NER",
-        options=frozenset({"labels"}),
         unparsed="scored as predicting no entity",
-        summary=cls.gold_class_micro_summary,
         provenance=Provenance(
             source=f"{_BIOMISTRAL_NLU}: read_events, calculate_event_scores, write_scores",
             unit="a mention string of one type, lowercased, one-to-one per example and type; "
@@ -207,15 +212,11 @@ _SPECS = (
             empty="an empty line adds only misses; a type never gold adds nothing",
         ),
     ),
-    MetricSpec(
+    _biomistral_strings(
         name="pico_bow_micro_f1",
         tally=biomistral_nlu.bow_tally,
-        value=cls.gold_class_micro_f1_value,
-        output_kinds=_TYPED_KINDS,
         description="bag-of-words micro-F1 per document and PICO class, as BioMistral-NLU scores EBM-PICO",
-        options=frozenset({"labels"}),
         unparsed="scored as predicting nothing",
-        summary=cls.gold_class_micro_summary,
         provenance=Provenance(
             source=f"{_BIOMISTRAL_NLU}: calculate_PICO_scores, write_scores",
             unit="a whitespace word of a class's mentions (case-sensitive), one-to-one per "
