@@ -150,6 +150,12 @@ def per_class_summary(totals: np.ndarray) -> dict[str, Any]:
 # ---------------------------------------------------------------- micro-F1 over the classes with gold
 
 
+def label_decisions_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
+    """Per-class (tp, predicted, gold) over every label seen (BioMistral-NLU keys its counts by
+    the option text found in an answer): option ``labels`` is not read, only ``negative``."""
+    return macro_f1_tally(predictions, references, {"negative": options.get("negative")})
+
+
 def gold_class_micro_f1_value(totals: np.ndarray) -> np.ndarray:
     """Micro-F1 from per-class (tp, predicted, gold) columns, pooled over the classes that
     have a gold item in these totals (BioMistral-NLU's ``write_scores``: a class never gold adds

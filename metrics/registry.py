@@ -186,11 +186,11 @@ _SPECS = (
     ),
     MetricSpec(
         name="label_micro_f1",
-        tally=cls.macro_f1_tally,
+        tally=cls.label_decisions_tally,
         value=cls.gold_class_micro_f1_value,
         output_kinds=("label_list", "label"),
         description="micro-F1 over (document, label) decisions, as BioMistral-NLU scores HoC",
-        options=frozenset({"negative", "labels"}),
+        options=frozenset({"negative"}),
         summary=cls.gold_class_micro_summary,
         provenance=Provenance(
             source=f"{_BIOMISTRAL_NLU}: evaluate_MultiClassification, write_scores",

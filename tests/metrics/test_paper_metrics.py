@@ -180,3 +180,12 @@ def test_list_metrics_prints_each_metrics_provenance_and_tasks(capsys):
     assert "tasks:     hallmarks_of_cancer, hallmarks_of_cancer_blurb" in blocks["example_f1_blue"]
     assert "chemprot (on BLUE's eval_rel.py" in blocks["pair_rows_micro_f1"]
     assert "bioeval's convention" in blocks["example_f1"]
+
+
+def test_label_micro_f1_counts_the_labels_an_answer_uses_whatever_the_labels_option_says():
+    """A lettered prompt's gold and predictions are letters while the view's labels are names:
+    BioMistral-NLU keys its counts by what the answers hold, so the option is not read."""
+    options = {"labels": ["Sustaining proliferative signaling", "Resisting cell death"]}
+    predictions, references = [frozenset({"A"}), frozenset({"A", "B"})], [frozenset({"A"}), frozenset({"B"})]
+    # tp 2 (A in doc1, B in doc2), predicted 3, gold 2
+    assert metric("label_micro_f1")(predictions, references, options) == pytest.approx(f1(2, 3, 2))
