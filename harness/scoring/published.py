@@ -48,15 +48,14 @@ def published_score(
     whole_split: bool = True,
 ) -> Score | None:
     """The published scorer's metric on ``predictions`` (one per record, in the records' order),
-    or None where the view has no published rows for ``split`` or their files are absent. ``wording`` (label -> the words
-    a prompt renders for it) puts the gold rows in the predictions' words."""
+    or None where the view has no published rows for ``split`` or their files are absent.
+    ``wording`` (label -> the words a prompt renders for it) puts the gold rows in the
+    predictions' words."""
     from bioeval.metrics import scoring
 
     rows = view.published_rows
-    if rows is None or split not in rows.splits:
-        return None
     paths = published_files(spec, view, split, data_dir)
-    if not paths or missing_published_files(paths):
+    if rows is None or not paths or missing_published_files(paths):
         return None
     by_id = dict(zip((record.id for record in records), predictions))
     items = [
@@ -75,11 +74,7 @@ def published_score(
         else f"the {len(items)} pairs of the scored examples in {rows.source} (pairs no example holds "
         "count on the whole split only)"
     )
-    return Score(
-        metric=score.metric, value=score.value, n=score.n, n_unparsed=score.n_unparsed,
-        ci_low=score.ci_low, ci_high=score.ci_high,
-        note="; ".join(x for x in (note, score.note) if x), details=score.details,
-    )
+    return replace(score, note="; ".join(x for x in (note, score.note) if x))
 
 
 def with_published_score(
