@@ -189,3 +189,16 @@ def test_label_micro_f1_counts_the_labels_an_answer_uses_whatever_the_labels_opt
     predictions, references = [frozenset({"A"}), frozenset({"A", "B"})], [frozenset({"A"}), frozenset({"B"})]
     # tp 2 (A in doc1, B in doc2), predicted 3, gold 2
     assert metric("label_micro_f1")(predictions, references, options) == pytest.approx(f1(2, 3, 2))
+
+
+def test_ddi_macro_f1_is_the_mean_over_blues_four_types():
+    """BLUE's README (since August 2019): macro-F1 of the four DDI types, DDI-false left out; a
+    type neither predicted nor gold has F1 0 (pmetrics divides to 0)."""
+    labels = ["DDI-false", "DDI-effect", "DDI-mechanism", "DDI-advise", "DDI-int"]
+    predictions = ["DDI-effect", "DDI-effect", "DDI-mechanism", "DDI-false", "DDI-false"]
+    references = ["DDI-effect", "DDI-mechanism", "DDI-mechanism", "DDI-advise", "DDI-false"]
+    # effect: tp 1, pred 2, gold 1 -> 2/3; mechanism: tp 1, pred 1, gold 2 -> 2/3; advise: 0; int: 0
+    options = {"negative": "DDI-false", "labels": labels}
+    assert metric("macro_f1")(predictions, references, options) == pytest.approx((2 / 3 + 2 / 3 + 0 + 0) / 4)
+    # micro over the same positives: tp 2, pred 3, gold 4
+    assert metric("micro_f1")(predictions, references, options) == pytest.approx(f1(2, 3, 4))
