@@ -92,7 +92,8 @@ def suites_table() -> str:
     suites = all_suites().values()
     rows = [(s.name, len(s.tasks), ",".join(s.tasks), s.description) for s in suites]
     table = format_table(("suite", "tasks", "task names", "description"), rows)
-    notes = [f"{s.name}: differs from the published benchmark: {d}" for s in suites for d in s.deviations]
+    notes = [f"{s.name}: scores {task} by {metric} (the benchmark's own metric)" for s in suites for task, metric in s.metrics]
+    notes += [f"{s.name}: differs from the published benchmark: {d}" for s in suites for d in s.deviations]
     return "\n".join([table, "", *notes]) if notes else table
 
 

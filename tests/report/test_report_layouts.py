@@ -90,7 +90,10 @@ def test_leaderboard_shows_this_run_minus_the_paper_for_the_same_alias(
 def test_blue_deviation_in_the_listing(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["list", "suites"]) == 0
-    assert "blue: differs from the published benchmark: HoC" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "blue: differs from the published benchmark: HoC" in out
+    assert "blue: differs from the published benchmark: ChemProt: scored on BLUE's rows" in out
+    assert "blue: scores ddi_corpus by macro_f1 (the benchmark's own metric)" in out
 
 
 def test_unknown_layout_fails_at_start(paper_run: Path) -> None:
