@@ -74,6 +74,12 @@ def score_unit(task: PromptTask, outputs: Mapping[str, RawOutput], mode: Mode) -
     return score_outcomes(task.info, mode, outcomes, task.context)
 
 
+def whole_split(options: RunOptions) -> bool:
+    """Every example of each task's split is scored: no --limit, no --sample, and no part of the
+    examples (a shard's range, issue 19's ``examples_range``, where the options have one)."""
+    return options.limit is None and options.sample is None and getattr(options, "examples_range", None) is None
+
+
 def by_dataset(tasks: Sequence[PromptTask]) -> list[list[PromptTask]]:
     """Prompt tasks grouped by view, in plan order: one engine call each."""
     groups: dict[str, list[PromptTask]] = {}
@@ -151,7 +157,7 @@ class Runner:
                 scored = with_published_score(
                     score_unit(task, outputs.get(task.key, {}), mode), task.spec, task.view, task.info,
                     [r.example.record for r in task.examples], task.examples[0].example.split,
-                    self.plan.data_dir, whole_split=self.options.limit is None and self.options.sample is None,
+                    self.plan.data_dir, whole_split=whole_split(self.options),
                 )
                 self._write_unit(model, task, mode, scored)
                 self.progress.units_done()
