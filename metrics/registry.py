@@ -67,7 +67,7 @@ _SPECS = (
         summary=cls.micro_f1_summary,
         provenance=Provenance(
             source="BLURB's and BLUE's relation extraction (BLUE eval_rel.py on one row per pair); "
-            "sklearn f1_score(average='micro', labels=positive classes)",
+            "BioMistral-NLU's RE (found equal on GAD); sklearn f1_score(average='micro', labels=positive classes)",
             unit="an example's label (or each label of a label set)",
             averaging="micro over the positive classes, the negative class left out",
             empty="no positive gold and no positive prediction: undefined",
