@@ -74,7 +74,13 @@ def published_score(
         else f"the {len(items)} pairs of the scored examples in {rows.source} (pairs no example holds "
         "count on the whole split only)"
     )
-    return replace(score, note="; ".join(x for x in (note, score.note) if x))
+    # n counts the view's examples, as every score row's does (run folders and reports read it so);
+    # the pairs and rows scored are in details
+    n_rows = sum(len(labels) for _, labels in items)
+    return replace(
+        score, n=len(records), note="; ".join(x for x in (note, score.note) if x),
+        details={**score.details, "n_pairs": len(items), "n_rows": n_rows},
+    )
 
 
 def with_published_score(

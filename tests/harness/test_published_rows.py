@@ -29,11 +29,15 @@ def test_gold_in_a_prompts_words_on_the_whole_split_and_on_a_sample(chemprot, sh
     whole = published_score(spec, view, "test", shared_data, records, words, options, wording=LABEL_TEXT)
     assert whole is not None and whole.metric == "pair_rows_micro_f1"
     assert whole.value == pytest.approx(2 * 3429 / (3443 + 3458), abs=1e-12)
+    # n counts the examples; BLUE's 138741 rows are 138727 pairs, 14 of them with two gold labels
+    assert whole.n == len(records) == 15779
+    assert (whole.details["n_pairs"], whole.details["n_rows"]) == (138727, 138741)
     assert (whole.details["tp"], whole.details["n_predicted"], whole.details["n_gold"]) == (3429, 3443, 3458)
     # a sample keeps the rows of its own pairs only: every gold row of a one-label pair is found
     sample = published_score(spec, view, "test", shared_data, records[:2000], words[:2000], options,
                              wording=LABEL_TEXT, whole_split=False)
-    assert sample is not None and sample.n >= 2000 and "scored examples" in sample.note
+    assert sample is not None and sample.n == 2000 and sample.details["n_pairs"] == 2000
+    assert "scored examples" in sample.note
     gold_rows = sample.details["n_gold"]
     positives = sum(r.labels[0] != "false" for r in records[:2000])
     # rows beyond the pairs' own labels come from two-label pairs (one of the two is missed)
@@ -50,5 +54,10 @@ def test_a_run_writes_blues_chemprot_figure_beside_the_default(shared_data: Path
     assert metrics == ["micro_f1", "accuracy", "pair_rows_micro_f1"]
     blue = rows[-1]
     # the baseline answers "no relation", the negative class in the prompt's words: no positive
-    # prediction, so F1 0 over the rows of the 40 pairs (each pair has at least one row)
-    assert blue["value"] == 0.0 and blue["n"] >= 40 and "scored examples" in blue["note"]
+    # prediction, so F1 0 over the rows of the 40 pairs; n counts the examples, as every row's
+    assert blue["value"] == 0.0 and blue["n"] == 40 and "the 40 pairs of the scored examples" in blue["note"]
+    # re-scoring the folder (no data files) checks each unit's samples against n, and leaves the
+    # published figure out
+    assert main(["score", str(out)]) == 0
+    (rescored,) = out.glob("rescored-*.jsonl")
+    assert [json.loads(line)["metric"] for line in rescored.read_text().splitlines()] == ["micro_f1", "accuracy"]
