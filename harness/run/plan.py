@@ -29,6 +29,7 @@ from bioeval.metrics.types import MetricOptions
 from bioeval.rundir.records import BaselineInfo, PromptInfo
 from bioeval.run.fewshot import draw_shots, with_shots
 from bioeval.run.rendered import RenderedExample, render_all
+from bioeval.scoring.published import missing_published_files, published_files
 from bioeval.config.suites import all_suites, suites_asked
 from bioeval.tasks.core.loading import (
     has_split,
@@ -234,6 +235,12 @@ def build_plan(
             examples = examples[examples_range[0]:examples_range[1]]
         notes.extend(subset_note(view, len(full), limit, sample))
         files.extend(split_files(spec, view, view.eval_split, data_dir).values())
+        published = published_files(spec, view, view.eval_split, data_dir)
+        if missing_published_files(published):
+            absent = ", ".join(map(str, missing_published_files(published)))
+            notes.append(f"{view.name}: the published scorer's figure is not computed: {absent} is absent")
+        else:
+            files.extend(published.values())
         has_train = bool(view.train_split and has_split(spec, view, view.train_split, data_dir))
         if has_train:
             files.extend(split_files(spec, view, view.train_split, data_dir).values())

@@ -27,6 +27,7 @@ from bioeval.rundir.layout import RunFolder
 from bioeval.rundir.reader import read_sample_rows
 from bioeval.rundir.records import BaselineInfo, Mode, ModelDone, PromptInfo, RunRecord, ScoreRow, UnitId
 from bioeval.scoring.gold import annotated_text
+from bioeval.scoring.published import with_published_score
 from bioeval.scoring.predict import (
     Outcome,
     RawOutput,
@@ -75,6 +76,12 @@ def score_unit(task: PromptTask, outputs: Mapping[str, RawOutput], mode: Mode) -
         for r in task.examples
     ]
     return score_outcomes(task.info, mode, outcomes, task.context)
+
+
+def whole_split(options: RunOptions) -> bool:
+    """Every example of each task's split is scored: no --limit, no --sample, and no part of the
+    examples (a shard's range, issue 19's ``examples_range``, where the options have one)."""
+    return options.limit is None and options.sample is None and getattr(options, "examples_range", None) is None
 
 
 def by_dataset(tasks: Sequence[PromptTask]) -> list[list[PromptTask]]:
@@ -151,7 +158,12 @@ class Runner:
         outputs = evaluate_many(lm, units, chat=model.chat)
         for task, mode in units:
             if unit_id(model, task, mode) not in self.done:
-                self._write_unit(model, task, mode, score_unit(task, outputs.get(task.key, {}), mode))
+                scored = with_published_score(
+                    score_unit(task, outputs.get(task.key, {}), mode), task.spec, task.view, task.info,
+                    [r.example.record for r in task.examples], task.examples[0].example.split,
+                    self.plan.data_dir, whole_split=whole_split(self.options),
+                )
+                self._write_unit(model, task, mode, scored)
                 self.progress.units_done()
         self.progress(f"[{model.name}] {group[0].view.name}: {time.monotonic() - started:.1f}s")
 
