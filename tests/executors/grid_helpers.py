@@ -62,12 +62,19 @@ def _unsafe(run: Path, safe_model: str) -> str:
 
 
 def assert_same_run(merged: Path, inprocess: Path, pairs: set[tuple[str, str]] | None = None) -> None:
+    """``merged`` is the in-process run; with ``pairs``, a run of some of its (model, task) units:
+    those units' rows and samples are the same, and what run.json records of its tasks and
+    prompts (data hashes, prompt versions, baseline answers) is what the in-process run records."""
     got, want = comparable(merged, pairs), comparable(inprocess, pairs)
     assert got["rows"] and got["samples"]
     for key in want:
-        if key in ("config",) and pairs is not None:
-            continue
-        assert got[key] == want[key], f"{key} differs between {merged} and {inprocess}"
+        if pairs is None:
+            assert got[key] == want[key], f"{key} differs between {merged} and {inprocess}"
+        elif key in ("rows", "samples"):
+            assert got[key] == want[key], f"{key} of {sorted(pairs)} differ between {merged} and {inprocess}"
+        elif key != "config":
+            extra = {k: v for k, v in got[key].items() if want[key].get(k) != v}
+            assert not extra, f"{key} of {merged} not as in {inprocess}: {sorted(extra)[:5]}"
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:  # noqa: ANN001

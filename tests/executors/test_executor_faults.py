@@ -74,22 +74,16 @@ def one_attempt(shared_data: Path, environment: dict[str, str], tmp_path_factory
     return sent_chunks(out / "shards" / KILLED_SHARD)
 
 
-def test_local_worker_killed_with_sigkill_is_resubmitted(shared_data, inprocess, environment, one_attempt, tmp_path) -> None:
-    out = tmp_path / "kill9"
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
+def test_local_worker_killed_is_resubmitted(signum, shared_data, inprocess, environment, one_attempt, tmp_path) -> None:
+    out = tmp_path / "killed"
     done = _kill_mid_shard(out, _one_shard_run(shared_data, out, "--executor", "local"), environment,
-                           lambda run: os.kill(int(_job(run)["pid"]), signal.SIGKILL))
+                           lambda run: os.kill(int(_job(run)["pid"]), signum))
     assert done.returncode == 0, done.stderr[-3000:]
     _check_resumed(out, inprocess, done.stderr, one_attempt)
-
-
-def test_local_worker_stopped_with_sigterm_is_resubmitted(shared_data, inprocess, environment, one_attempt, tmp_path) -> None:
-    out = tmp_path / "term"
-    done = _kill_mid_shard(out, _one_shard_run(shared_data, out, "--executor", "local"), environment,
-                           lambda run: os.kill(int(_job(run)["pid"]), signal.SIGTERM))
-    assert done.returncode == 0, done.stderr[-3000:]
-    _check_resumed(out, inprocess, done.stderr, one_attempt)
-    log = (out / "logs" / f"{KILLED_SHARD}.log").read_text(encoding="utf-8")
-    assert "stopped by SIGTERM" in log  # the shard's run stopped cleanly, then resumed
+    if signum == signal.SIGTERM:  # the worker stopped its shard's run cleanly, which then resumed
+        log = (out / "logs" / f"{KILLED_SHARD}.log").read_text(encoding="utf-8")
+        assert "stopped by SIGTERM" in log and "resuming" in log
 
 
 def test_slurm_job_cancelled_with_scancel_is_resubmitted(shared_data, inprocess, slurm, one_attempt, tmp_path) -> None:
@@ -102,6 +96,28 @@ def test_slurm_job_cancelled_with_scancel_is_resubmitted(shared_data, inprocess,
     done = _kill_mid_shard(out, _one_shard_run(shared_data, out, "--executor", "slurm", "--slurm-time", "30"), slurm, scancel)
     assert done.returncode == 0, done.stderr[-3000:]
     _check_resumed(out, inprocess, done.stderr, one_attempt)
+
+
+def test_slurm_job_preempted_is_requeued_and_continues(shared_data, inprocess, slurm, one_attempt, tmp_path) -> None:
+    """Slurm's warning before preemption or the time limit (USR2, as submitit asks for it):
+    submitit checkpoints the job and requeues it under the same id; the shard continues."""
+    out = tmp_path / "preempted"
+
+    def preempt(run: Path) -> None:
+        job = json.loads((run / "executor.json").read_text())["submissions"][KILLED_SHARD][-1]["job"]
+        subprocess.run(["scancel", "--signal=USR2", job], check=True)
+
+    args = _one_shard_run(shared_data, out, "--executor", "slurm", "--slurm-time", "30")
+    done = _kill_mid_shard(out, args, slurm, preempt)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "resubmitting" not in done.stderr  # requeued by Slurm, not resubmitted by bioeval
+    assert_same_run(out, inprocess, {("smollm2-135m", "gad"), ("majority", "gad")})
+    submissions = json.loads((out / "executor.json").read_text(encoding="utf-8"))["submissions"][KILLED_SHARD]
+    assert len(submissions) == 1
+    log = (out / "logs" / f"{KILLED_SHARD}.log").read_text(encoding="utf-8")
+    assert log.count("--- ") == 2 and "resuming" in log  # two starts of the shard's run, the second a resume
+    sent = sent_chunks(out / "shards" / KILLED_SHARD)
+    assert sum(sent) <= sum(one_attempt) + max(one_attempt), (sent, one_attempt)
 
 
 def test_ray_worker_killed_with_sigkill_is_resubmitted(shared_data, inprocess, ray_cluster, environment, one_attempt, tmp_path) -> None:

@@ -54,6 +54,19 @@ def test_local_workers_merge_equals_the_in_process_run(grid, inprocess, environm
     assert {j["gpus"] for k, j in jobs.items() if k.startswith("hf")} <= {"0", "1"}
     status = run_bioeval(["status", str(out)], environment)
     assert status.returncode == 0 and "complete (local, 6 shards: 6 done)" in status.stdout
+    # `bioeval score` and `bioeval report` read the merged folder as any other
+    assert _rescored(out, environment) == _rescored(inprocess, environment)
+    report = run_bioeval(["report", str(out), "--format", "csv"], environment)
+    assert report.returncode == 0 and report.stdout.count("\n") > 12, report.stderr[-2000:]
+
+
+def _rescored(run: Path, environment: dict[str, str]) -> list[dict]:
+    done = run_bioeval(["score", str(run)], environment)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (latest,) = sorted(run.glob("rescored-*.jsonl"))[-1:]
+    rows = [json.loads(line) for line in latest.read_text(encoding="utf-8").splitlines()]
+    latest.unlink()
+    return sorted(rows, key=lambda r: (r["model"], r["task"], r["prompt"], r["metric"]))
 
 
 def test_slurm_job_array_merge_equals_the_in_process_run(grid, inprocess, slurm, tmp_path: Path) -> None:
