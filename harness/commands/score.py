@@ -74,7 +74,7 @@ def _external(args: argparse.Namespace) -> int:
     records = [e.record for e in examples]
 
     def published(predictions, options):  # type: ignore[no-untyped-def]
-        return published_score(spec, view, split, data_dir, records, predictions, options)
+        return published_score(spec, view, split, data_dir, [r.id for r in records], predictions, options)
 
     kind, scores = score_predictions(view, records, path, args.allow_missing, published)
     result = {

@@ -75,7 +75,7 @@ def _merge_group(run_dir: Path, record: RunRecord, group: Sequence[Shard]) -> No
             continue
         info = record.prompts[f"{unit.task}/{unit.prompt}"]
         samples = [row for shard in group for row in read_sample_rows(shard.folder(run_dir), unit)]
-        scored = _scored(info, unit, samples)
+        scored = _with_published_score(record, unit, info, _scored(info, unit, samples), samples)
         rows = unit_rows(unit, info, scored, _baseline(run_dir, record, unit, done))
         folder.write_samples(unit.model, unit.task, unit.prompt, scored.sample_rows())
         folder.append_scores(rows)
@@ -84,6 +84,25 @@ def _merge_group(run_dir: Path, record: RunRecord, group: Sequence[Shard]) -> No
 def _scored(info: Any, unit: UnitId, samples: Sequence[Any]) -> ScoredUnit:
     outcomes = [Outcome.of_sample(row) for row in samples]
     return score_outcomes(info, unit.mode, outcomes, f"prompt {unit.prompt!r} of {unit.task}")
+
+
+def _with_published_score(record: RunRecord, unit: UnitId, info: Any, scored: ScoredUnit,
+                          samples: Sequence[Any]) -> ScoredUnit:
+    """The published scorer's figure (BLUE's ChemProt rows), as the in-process run adds it: the
+    merged parts are the task's evaluated examples, so the whole split is scored when the run
+    was asked for all of them."""
+    from bioeval.scoring.published import with_published_score
+    from bioeval.tasks.core.registry import views_named
+
+    spec, view = next((s, v) for s, v in views_named(unit.task) if v.name == unit.task)
+    if view.published_rows is None:
+        return scored
+    config = record.config
+    whole = config.get("limit") is None and config.get("sample") is None
+    return with_published_score(
+        scored, spec, view, info, [row.id for row in samples], config.get("split") or view.eval_split,
+        Path(str(config["data_dir"])), whole_split=whole,
+    )
 
 
 def _baseline(run_dir: Path, record: RunRecord, unit: UnitId, done: set[UnitId]) -> ScoredUnit | None:

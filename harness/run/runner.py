@@ -160,7 +160,7 @@ class Runner:
             if unit_id(model, task, mode) not in self.done:
                 scored = with_published_score(
                     score_unit(task, outputs.get(task.key, {}), mode), task.spec, task.view, task.info,
-                    [r.example.record for r in task.examples], task.examples[0].example.split,
+                    [r.example.id for r in task.examples], task.examples[0].example.split,
                     self.plan.data_dir, whole_split=whole_split(self.options),
                 )
                 self._write_unit(model, task, mode, scored)

@@ -19,7 +19,6 @@ from bioeval.metrics.types import Score
 from bioeval.rundir.records import PromptInfo
 from bioeval.scoring.predict import ScoredUnit
 from bioeval.tasks.core.loading import is_present
-from bioeval.tasks.core.schemas import Record
 from bioeval.tasks.core.spec import DatasetSpec, View
 
 
@@ -40,14 +39,14 @@ def published_score(
     view: View,
     split: str,
     data_dir: Path,
-    records: Sequence[Record],
+    example_ids: Sequence[str],
     predictions: Sequence[Any],
     options: Mapping[str, Any],
     *,
     wording: Mapping[str, str] | None = None,
     whole_split: bool = True,
 ) -> Score | None:
-    """The published scorer's metric on ``predictions`` (one per record, in the records' order),
+    """The published scorer's metric on ``predictions`` (one per example id, in their order),
     or None where the view has no published rows for ``split`` or their files are absent.
     ``wording`` (label -> the words a prompt renders for it) puts the gold rows in the
     predictions' words."""
@@ -57,7 +56,7 @@ def published_score(
     paths = published_files(spec, view, split, data_dir)
     if rows is None or not paths or missing_published_files(paths):
         return None
-    by_id = dict(zip((record.id for record in records), predictions))
+    by_id = dict(zip(example_ids, predictions))
     items = [
         (example_id, labels)
         for _, example_id, labels in rows.load(split, paths)
@@ -78,7 +77,7 @@ def published_score(
     # the pairs and rows scored are in details
     n_rows = sum(len(labels) for _, labels in items)
     return replace(
-        score, n=len(records), note="; ".join(x for x in (note, score.note) if x),
+        score, n=len(example_ids), note="; ".join(x for x in (note, score.note) if x),
         details={**score.details, "n_pairs": len(items), "n_rows": n_rows},
     )
 
@@ -88,7 +87,7 @@ def with_published_score(
     spec: DatasetSpec,
     view: View,
     info: PromptInfo,
-    records: Sequence[Record],
+    example_ids: Sequence[str],
     split: str,
     data_dir: Path,
     whole_split: bool,
@@ -103,7 +102,7 @@ def with_published_score(
     if wording is None:
         return scored
     score = published_score(
-        spec, view, split, data_dir, records, scored.predictions, options.to_json(),
+        spec, view, split, data_dir, example_ids, scored.predictions, options.to_json(),
         wording=wording, whole_split=whole_split,
     )
     return scored if score is None else replace(scored, scores=(*scored.scores, score))

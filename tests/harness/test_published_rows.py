@@ -22,11 +22,15 @@ def chemprot(shared_data: Path):
     return spec, view, records
 
 
+def _ids(records) -> list[str]:  # noqa: ANN001
+    return [r.id for r in records]
+
+
 def test_gold_in_a_prompts_words_on_the_whole_split_and_on_a_sample(chemprot, shared_data: Path) -> None:
     spec, view, records = chemprot
     words = [LABEL_TEXT[r.labels[0]] for r in records]
     options = {"negative": LABEL_TEXT["false"], "labels": [LABEL_TEXT[label] for label in view.labels]}
-    whole = published_score(spec, view, "test", shared_data, records, words, options, wording=LABEL_TEXT)
+    whole = published_score(spec, view, "test", shared_data, _ids(records), words, options, wording=LABEL_TEXT)
     assert whole is not None and whole.metric == "pair_rows_micro_f1"
     assert whole.value == pytest.approx(2 * 3429 / (3443 + 3458), abs=1e-12)
     # n counts the examples; BLUE's 138741 rows are 138727 pairs, 14 of them with two gold labels
@@ -34,7 +38,7 @@ def test_gold_in_a_prompts_words_on_the_whole_split_and_on_a_sample(chemprot, sh
     assert (whole.details["n_pairs"], whole.details["n_rows"]) == (138727, 138741)
     assert (whole.details["tp"], whole.details["n_predicted"], whole.details["n_gold"]) == (3429, 3443, 3458)
     # a sample keeps the rows of its own pairs only: every gold row of a one-label pair is found
-    sample = published_score(spec, view, "test", shared_data, records[:2000], words[:2000], options,
+    sample = published_score(spec, view, "test", shared_data, _ids(records[:2000]), words[:2000], options,
                              wording=LABEL_TEXT, whole_split=False)
     assert sample is not None and sample.n == 2000 and sample.details["n_pairs"] == 2000
     assert "scored examples" in sample.note
