@@ -115,7 +115,8 @@ def test_slurm_job_preempted_is_requeued_and_continues(shared_data, inprocess, s
     submissions = json.loads((out / "executor.json").read_text(encoding="utf-8"))["submissions"][KILLED_SHARD]
     assert len(submissions) == 1
     log = (out / "logs" / f"{KILLED_SHARD}.log").read_text(encoding="utf-8")
-    assert log.count("--- ") == 2 and "resuming" in log  # two starts of the shard's run, the second a resume
+    starts = [line for line in log.splitlines() if line.startswith("--- 20")]  # "--- <time> bioeval run ..."
+    assert len(starts) == 2 and "--resume" in starts[1]  # two starts of the shard's run, the second a resume
     sent = sent_chunks(out / "shards" / KILLED_SHARD)
     assert sum(sent) <= sum(one_attempt) + max(one_attempt), (sent, one_attempt)
 

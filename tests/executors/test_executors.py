@@ -107,3 +107,16 @@ def test_shard_examples_cut_a_task_into_parts_and_the_merge_is_the_same(
     assert len(parts) == 4 and all(p.endswith(("__000000-000001", "__000001-000002")) for p in parts)
     assert_same_run(out, inprocess, {(f"hf:{tiny_t5}", "gad"), (f"hf:{tiny_t5}", "biosses"),
                                      ("majority", "gad"), ("majority", "biosses")})
+
+
+def test_the_published_scorers_figure_is_merged_as_in_process(tiny_t5: Path, shared_data: Path, environment, tmp_path: Path) -> None:
+    """ChemProt's score rows include BLUE's figure on its own rows (issue 20): a merge adds it too."""
+    common = ["run", "--model", f"hf:{tiny_t5}", "--tasks", "chemprot", "--prompts", "chemical_gene_relation_options",
+              "--limit", LIMIT, "--batch-size", BATCH, "--data-dir", str(shared_data)]
+    alone, merged = tmp_path / "alone", tmp_path / "merged"
+    for out, extra in ((alone, []), (merged, ["--executor", "local", "--gpus", "0"])):
+        done = run_bioeval([*common, "--output", str(out), *extra], environment)
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert_same_run(merged, alone)
+    metrics = {json.loads(line)["metric"] for line in (merged / "scores.jsonl").read_text().splitlines()}
+    assert "pair_rows_micro_f1" in metrics
