@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,8 +45,9 @@ def job_id() -> str:
     return os.environ.get("SLURM_JOB_ID") or os.environ.get("BIOEVAL_JOB_ID", "")
 
 
-def run_shard(run_dir: str | Path, shard_id: str) -> str:
-    """Run (or continue) one shard and merge what is complete; raises ShardFailed."""
+def run_shard(run_dir: str | Path, shard_id: str, environment: Mapping[str, str | None] | None = None) -> str:
+    """Run (or continue) one shard and merge what is complete; raises ShardFailed.
+    ``environment``: variables to set (None: to remove) for the shard's run, over the job's."""
     run_dir = Path(run_dir)
     document = read_executor(run_dir)
     shards = document["shards"]
@@ -56,7 +58,7 @@ def run_shard(run_dir: str | Path, shard_id: str) -> str:
     if not shard_complete(run_dir, shard):
         argv = ["run", "--resume", str(folder)] if (folder / RUN_FILE).is_file() else ["run", *shard.argv]
         try:
-            status = _child(argv, log_path(run_dir, shard_id))
+            status = _child(argv, log_path(run_dir, shard_id), environment or {})
         except BaseException as stop:  # the job itself was stopped (SIGTERM to the worker)
             write_job(run_dir, shard_id, state="failed", finished=now(), error=f"stopped ({type(stop).__name__})")
             raise
@@ -72,9 +74,14 @@ def run_shard(run_dir: str | Path, shard_id: str) -> str:
     return shard_id
 
 
-def _child(argv: list[str], log: Path) -> int:
+def _child(argv: list[str], log: Path, environment: Mapping[str, str | None]) -> int:
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "TQDM_DISABLE": "1", "PYTHONUNBUFFERED": "1"}
+    for name, value in environment.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     with open(log, "a", encoding="utf-8") as out:
         out.write(f"--- {now()} bioeval {' '.join(argv)}\n")
         out.flush()

@@ -5,11 +5,15 @@ Each shard is one task asking for its GPUs (``num_gpus``; Ray sets ``CUDA_VISIBL
 it) and CPUs. Ray does not retry it by itself: a failed task (a worker killed, an error) is
 resubmitted by the submitting process, up to ``--max-retries``, and continues from its request
 cache. A shard asking for more GPUs than the cluster has is refused before anything is
-submitted.
+submitted. Ray sets ``OMP_NUM_THREADS`` in its workers to the task's CPUs; the shard's run gets the
+submitting process's setting instead (none: the library's default), so that on CPUs it computes
+what the run in one process computes (log-likelihoods summed over another number of threads
+differ in the last digits).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,9 @@ from bioeval.executors.base import DONE, FAILED, QUEUED, RUNNING, Job, JobState
 from bioeval.executors.payload import run_shard
 from bioeval.executors.shards import Shard
 from bioeval.executors.state import read_job
+
+
+THREADS = "OMP_NUM_THREADS"
 
 
 class RayExecutor:
@@ -62,7 +69,7 @@ class RayExecutor:
         for shard in shards:
             ref = self.remote.options(
                 num_gpus=shard.resources.gpus, num_cpus=shard.resources.cpus, max_retries=0, name=shard.id,
-            ).remote(str(run_dir), shard.id)
+            ).remote(str(run_dir), shard.id, {THREADS: os.environ.get(THREADS)})
             jobs.append(Job(shard, attempt, ref.hex()[:16], ref))
         return jobs
 
