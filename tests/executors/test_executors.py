@@ -106,7 +106,7 @@ def test_shard_examples_cut_a_task_into_parts_and_the_merge_is_the_same(
     parts = sorted(s["id"] for s in _shards(out))
     assert len(parts) == 4 and all(p.endswith(("__000000-000001", "__000001-000002")) for p in parts)
     assert_same_run(out, inprocess, {(f"hf:{tiny_t5}", "gad"), (f"hf:{tiny_t5}", "biosses"),
-                                     ("majority", "gad"), ("majority", "biosses")})
+                                     ("majority", "gad"), ("majority", "biosses")}, logliks_within=1e-4)
 
 
 def test_the_published_scorers_figure_is_merged_as_in_process(tiny_t5: Path, shared_data: Path, environment, tmp_path: Path) -> None:
