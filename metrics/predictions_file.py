@@ -23,6 +23,7 @@ from typing import Any
 from bioeval.errors import DataFileError, shorten
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.types import Prediction
+from bioeval.tasks.readers.text_files import read_lines
 
 MISSING = "missing from the predictions file"
 
@@ -48,12 +49,7 @@ def read_predictions_file(
     parser = PARSERS[kind]
     wanted = {str(example_id) for example_id in ids}
     found: dict[str, Prediction] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise DataFileError(path, f"cannot read the predictions file: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise DataFileError(path, "not UTF-8 text; expected JSON lines") from None
+    lines = read_lines(path)  # UTF-8 with or without a byte-order mark, LF or CRLF
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

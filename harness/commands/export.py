@@ -32,17 +32,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--skip-missing", action="store_true", help="leave out tasks whose files are absent")
     parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
                         help="auto: rank answer choices where a prompt has them; generate: always generate")
+    parser.add_argument("--force", action="store_true",
+                        help="write into OUT_DIR although it is not empty (its files of the same names "
+                        "are replaced; never a run folder)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from bioeval.config.paths import resolve_data_dir
     from bioeval.errors import BioevalError
+    from bioeval.inputs.folders import check_output_folder
+    from bioeval.inputs.numbers import check_int
     from bioeval.run.export import export_tasks
     from bioeval.run.plan import build_plan
 
+    check_int("--limit", args.limit, 1, unit="examples")
+    check_int("--sample", args.sample, 1, unit="examples")
     if args.limit is not None and args.sample is not None:
         raise BioevalError("give --limit or --sample, not both")
+    check_output_folder(args.out_dir, "OUT_DIR", force=args.force)
     plan = build_plan(
         ["majority"], args.tasks, args.prompts, resolve_data_dir(args.data_dir), args.limit,
         args.skip_missing, sample=args.sample, seed=args.seed,

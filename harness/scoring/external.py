@@ -22,6 +22,7 @@ from bioeval.metrics.types import Score
 from bioeval.task_types import task_type
 from bioeval.tasks.core.schemas import Record
 from bioeval.tasks.core.spec import View
+from bioeval.tasks.readers.text_files import read_lines
 
 
 def detect_kind(path: Path, view: View) -> str:
@@ -31,7 +32,7 @@ def detect_kind(path: Path, view: View) -> str:
         return kinds[0]
     first = None
     number = None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_lines(path), start=1):
         if line.strip():
             try:
                 first = json.loads(line).get("prediction")
