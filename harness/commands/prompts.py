@@ -205,12 +205,12 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bioeval.errors import BioevalError
-    from bioeval.inputs.folders import check_output_folder
+    from bioeval.inputs.folders import check_output_folder, output_path
     from bioeval.prompting.interop import ALREADY_IMPORTED, import_folder, write_imported
     from bioeval.prompts import library
     from bioeval.tasks.core.registry import all_views
 
-    out = Path(args.out) if args.out else library.user_prompt_dir()
+    out = output_path(args.out, "--out") or library.user_prompt_dir()
     check_output_folder(out, "--out", adds_to=True)  # a prompt library: imports are added to it
     overrides = {}
     for item in args.map:
@@ -266,14 +266,15 @@ def skipped_lines(result: ImportedFile) -> list[str]:
 def run_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bioeval.inputs.folders import check_output_folder
+    from bioeval.inputs.folders import check_output_folder, output_path
     from bioeval.prompting.interop import export_views
     from bioeval.prompting.select import prompts_for_view
 
-    check_output_folder(Path(args.out), "OUT_DIR", force=args.force)
+    out = output_path(args.out, "OUT_DIR")
+    check_output_folder(out, "OUT_DIR", force=args.force)
     views = _views(args.tasks)
     chosen = {view.name: prompts_for_view(view, args.prompts) for _, view in views}
-    written = export_views(views, chosen, Path(args.out))
+    written = export_views(views, chosen, out)
     for path in written:
         print(f"wrote {path}")
     print(f"{sum(len(p) for p in chosen.values())} templates in {len(written)} files")

@@ -36,6 +36,14 @@ def _found(value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Anything(Shape):
+    """Any value (checked elsewhere, e.g. a backend's own settings)."""
+
+    def problem(self, value: Any, path: str) -> tuple[str, str] | None:
+        return None
+
+
+@dataclass(frozen=True)
 class Text(Shape):
     non_empty: bool = True
     expected: str = "text"

@@ -54,11 +54,13 @@ def score_predictions(
 ) -> tuple[str, list[Score]]:
     """(the prediction shape used, one Score per metric of the view)."""
     kind = detect_kind(path, view)
-    external = read_predictions_file(
-        path, ids=[r.id for r in records], kind=kind, choices=view.labels or (), allow_missing=allow_missing
-    )
     gold = task_type(view.task).gold
     references = [gold(record) for record in records]
+    lengths = {r.id: len(ref.text) for r, ref in zip(records, references) if isinstance(getattr(ref, "text", None), str)}
+    external = read_predictions_file(
+        path, ids=[r.id for r in records], kind=kind, choices=view.labels or (), allow_missing=allow_missing,
+        text_lengths=lengths if kind == "spans" else None,
+    )
     options = view.metric_options().to_json()
     usable = [m for m in view.metrics if kind in METRICS[m].output_kinds]
     return kind, [scoring.score(m, external.predictions, references, options=options) for m in usable]
