@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     from bioeval.run.export import export_tasks
     from bioeval.run.plan import build_plan
 
+    for flag, names in (("--tasks", args.tasks), ("--prompts", args.prompts)):
+        if names is not None and not names:
+            raise BioevalError(f"{flag} is empty; expected comma-separated names (see `bioeval list`)")
     check_int("--limit", args.limit, 1, unit="examples")
     check_int("--sample", args.sample, 1, unit="examples")
     if args.limit is not None and args.sample is not None:
