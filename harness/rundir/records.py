@@ -391,8 +391,9 @@ class RunRecord:
         )
 
 
-STATUSES = ("running", "complete", "interrupted")
-"""The statuses a run writes into run.json."""
+STATUSES = ("running", "complete", "interrupted", "incomplete")
+"""The statuses bioeval writes into run.json ("incomplete": a sharded run some of whose shards
+failed, written by the executors)."""
 
 
 def _status(value: Any, where: Where) -> str:
