@@ -188,7 +188,6 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
         for name in args.model:  # unknown names fail before anything is fetched
             resolve_model(name)
         fetch_missing(args.tasks, data_dir)
-    output = Path(args.output) if args.output else default_output(args.model)
     if args.executor is not None:
         from bioeval.executors.coordinator import submit
 
