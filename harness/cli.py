@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from bioeval import __version__
 from bioeval.errors import EXIT_USER_ERROR, BioevalError
@@ -19,8 +20,20 @@ COMMANDS = ("run", "status", "plan", "list", "score", "report", "data", "prompts
 """Each names a module ``bioeval.commands.<name>`` with a ``register(subparsers)``."""
 
 
+class UsageError(BioevalError):
+    """A command line argparse refuses (an unknown option, ``--limit abc``)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (``bioeval: error: ...``, exit status 2) instead
+    of the usage text and a second line; ``--help`` still prints the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="bioeval",
         description="Zero-shot prompted evaluation of biomedical language models.",
     )
@@ -39,7 +52,11 @@ def one_line(message: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as error:
+        print(f"bioeval: error: {one_line(str(error))}", file=sys.stderr)
+        return EXIT_USER_ERROR
     args.argv = argv[1:] if argv and argv[0] == args.command else argv
     if not getattr(args, "handler", None):
         parser.print_help()

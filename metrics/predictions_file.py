@@ -15,7 +15,7 @@ predictions file"), scored as wrong and counted in ``Score.n_unparsed``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from bioeval.errors import DataFileError, shorten
 from bioeval.metrics.parsers import PARSERS
 from bioeval.metrics.types import Prediction
+from bioeval.tasks.readers.text_files import read_lines
 
 MISSING = "missing from the predictions file"
 
@@ -42,18 +43,15 @@ def read_predictions_file(
     kind: str,
     choices: Sequence[str] = (),
     allow_missing: bool = False,
+    text_lengths: Mapping[str, int] | None = None,
 ) -> ExternalPredictions:
-    """Predictions for ``ids`` (in that order) read from a JSONL file."""
+    """Predictions for ``ids`` (in that order) read from a JSONL file; with ``text_lengths``
+    (id -> characters of its text), character spans that end past the text are refused."""
     path = Path(path)
     parser = PARSERS[kind]
     wanted = {str(example_id) for example_id in ids}
     found: dict[str, Prediction] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise DataFileError(path, f"cannot read the predictions file: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise DataFileError(path, "not UTF-8 text; expected JSON lines") from None
+    lines = read_lines(path)  # UTF-8 with or without a byte-order mark, LF or CRLF
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -66,6 +64,8 @@ def read_predictions_file(
             found[example_id] = parser.read_json(value, choices)
         except ValueError as error:
             raise DataFileError(path, f"id {shorten(example_id)}: {error} ({parser.shape} for this task)", number) from None
+        if text_lengths is not None:
+            _check_inside(found[example_id], text_lengths.get(example_id), path, number, example_id)
     missing = [str(example_id) for example_id in ids if str(example_id) not in found]
     if missing and not allow_missing:
         shown = ", ".join(repr(m) for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
@@ -91,3 +91,16 @@ def _parse_line(path: Path, number: int, line: str) -> tuple[str, Any]:
     if isinstance(example_id, bool) or not isinstance(example_id, (str, int)):
         raise DataFileError(path, f"expected a string id, got {shorten(example_id)}", number)
     return str(example_id), obj["prediction"]
+
+
+def _check_inside(prediction: Prediction, length: int | None, path: Path, number: int, example_id: str) -> None:
+    """Character spans must lie inside the example's text."""
+    if length is None or not isinstance(prediction.value, tuple):
+        return
+    for span in prediction.value:
+        end = getattr(span, "end", None)
+        if isinstance(end, int) and end > length:
+            raise DataFileError(
+                path, f"id {shorten(example_id)}: span {span.start}-{end} ends past the text, which has "
+                f"{length} characters; expected 0 <= start <= end <= {length}", number,
+            )

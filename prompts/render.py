@@ -22,14 +22,13 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from bioeval.prompts.sandbox import MAX_TEXT, BoundedSandbox, RenderLimit, bounded_output, bounded_render
 from bioeval.prompts.template import Prompt
 
 SEPARATOR = "|||"
-MAX_RENDERED_CHARS = 200_000
-"""A rendered example longer than this is a template error (the longest real input, a PubMedQA
-or NER abstract with its instructions, is under 10 000): it would fill the run folder."""
+MAX_RENDERED_CHARS = MAX_TEXT
+"""A rendered example longer than this is a template error: it would fill the run folder."""
 _PIPE_PROTECTOR = "\x00PIPE\x00"
 GLOBALS = ("answer_choices", "choice")
 FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
@@ -67,8 +66,8 @@ def _choice_filter(context: jinja2.runtime.Context, options: Sequence[Any]) -> A
 
 
 @lru_cache(maxsize=1)
-def environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+def environment() -> BoundedSandbox:
+    env = BoundedSandbox(
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
     )
     env.globals.update(
@@ -78,9 +77,9 @@ def environment() -> ImmutableSandboxedEnvironment:
         sorted=sorted,
         letters="ABCDEFGHIJKLMNOPQRSTUVWXYZ",
     )
-    env.filters["choice"] = _choice_filter
-    env.filters["most_frequent"] = _most_frequent
-    env.filters["highlight"] = lambda text: text  # PromptSource's UI-only filter
+    env.add_filter("choice", _choice_filter)
+    env.add_filter("most_frequent", _most_frequent)
+    env.add_filter("highlight", lambda text: text)  # PromptSource's UI-only filter
     return env
 
 
@@ -197,9 +196,7 @@ def _render_text(template: jinja2.Template, context: dict[str, Any]) -> str:
     ``context`` already holds the globals (``render`` puts them in), so the context is shared
     instead of merged; this halves the cost of rendering short templates.
     """
-    return template.environment.concat(  # type: ignore[attr-defined]
-        template.root_render_func(template.new_context(context, shared=True))
-    )
+    return bounded_output(template.root_render_func(template.new_context(context, shared=True)))
 
 
 def render(prompt: Prompt, fields: Mapping[str, Any], example_id: str) -> Rendered:
@@ -210,27 +207,32 @@ def render(prompt: Prompt, fields: Mapping[str, Any], example_id: str) -> Render
         for key, value in fields.items()
     )
     context["choice"] = seeded_choice(prompt, example_id)
-    choices: tuple[str, ...] | None = None
     try:
-        if prompt.answer_choices:
-            rendered_choices = _render_text(compiled(prompt.answer_choices), dict(context))
-            choices = tuple(_restore(part) for part in rendered_choices.split(SEPARATOR))
-            context["answer_choices"] = list(choices)
-        text = _render_text(compiled(prompt.jinja), context)
+        choices, text = bounded_render(lambda: _render_both(prompt, context))
     except jinja2.UndefinedError as error:
         raise TemplateError(f"undefined: {error.message}") from None
-    except jinja2.TemplateError as error:
+    except RenderLimit as error:
+        raise TemplateError(f"over a render limit: {error}") from None
+    except RecursionError:
+        raise TemplateError("recursion too deep (a macro that calls itself without end?)") from None
+    except MemoryError:
+        raise TemplateError("out of memory while rendering") from None
+    except Exception as error:  # noqa: BLE001 - any failure inside a template is the template's
         raise TemplateError(f"{type(error).__name__}: {error}") from None
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError) as error:
-        raise TemplateError(f"{type(error).__name__}: {error}") from None
-    if len(text) > MAX_RENDERED_CHARS:
-        raise TemplateError(
-            f"rendered text has {len(text)} characters; expected at most {MAX_RENDERED_CHARS}"
-        )
     parts = text.split(SEPARATOR)
     if len(parts) != 2:
         raise TemplateError(f"rendered text has {len(parts) - 1} '{SEPARATOR}'; expected 1")
     return Rendered(input=_restore(parts[0]), target=_restore(parts[1]), choices=choices)
+
+
+def _render_both(prompt: Prompt, context: dict[str, Any]) -> tuple[tuple[str, ...] | None, str]:
+    """(answer choices, the template's text): the choices are rendered first, then read by it."""
+    choices: tuple[str, ...] | None = None
+    if prompt.answer_choices:
+        rendered_choices = _render_text(compiled(prompt.answer_choices), dict(context))
+        choices = tuple(_restore(part) for part in rendered_choices.split(SEPARATOR))
+        context["answer_choices"] = list(choices)
+    return choices, _render_text(compiled(prompt.jinja), context)
 
 
 def _restore(text: str) -> str:

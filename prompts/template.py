@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from bioeval.errors import DataFileError
+from bioeval.inputs.shapes import Boolean, Fields, Integer, ListOf, OneOf, Optional, Text, check
+from bioeval.tasks.readers.text_files import read_text
 
 TEMPLATE_TAG = "!Template"
 METADATA_TAG = "!TemplateMetadata"
@@ -83,13 +85,11 @@ _Loader.add_constructor(METADATA_TAG, _construct_tagged)
 def load_template_file(path: Path, family: str, target: str | None = None) -> TemplateFile:
     """Read a templates.yaml; ``target`` defaults to the file's ``dataset`` (or subset)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = yaml.load(read_text(path), Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise DataFileError(path, f"invalid YAML: {getattr(error, 'problem', error)}", line) from None
-    except UnicodeDecodeError:
-        raise DataFileError(path, "not UTF-8 text") from None
     if not isinstance(data, dict) or "templates" not in data:
         raise DataFileError(path, "expected a PromptSource file with 'dataset' and 'templates' keys")
     dataset = str(data.get("dataset", ""))
@@ -104,21 +104,37 @@ def load_template_file(path: Path, family: str, target: str | None = None) -> Te
     return TemplateFile(dataset=dataset, subset=subset, prompts=prompts, path=path)
 
 
+_NAMES = OneOf((Text(), Integer()))
+TEMPLATE = Fields(
+    {
+        "id": _NAMES,
+        "name": _NAMES,
+        "jinja": Text(),
+        "answer_choices": Optional(Text(non_empty=False)),
+        "reference": Optional(Text(non_empty=False)),
+        "metadata": Optional(Fields({
+            "metrics": Optional(ListOf(Text())),
+            "languages": Optional(ListOf(Text())),
+            "original_task": Optional(Boolean()),
+            "choices_in_prompt": Optional(Boolean()),
+        })),
+    },
+    required=("id", "name", "jinja"),
+)
+"""The declared shape of one PromptSource template (other keys are kept out, not refused)."""
+
+
 def _prompt_from_mapping(key: Any, raw: Any, path: Path, family: str, target: str) -> Prompt:
     if not isinstance(raw, dict):
-        raise DataFileError(path, f"template {key!r}: expected a !Template mapping")
+        raise DataFileError(path, f"templates.{key}: expected a !Template mapping")
     line = raw.get("__line__")
     name = str(raw.get("name") or "")
-    for required in ("id", "name", "jinja"):
-        if not raw.get(required):
-            raise DataFileError(path, f"template {name or key!r}: missing {required!r}", line)
+    check(raw, TEMPLATE, path, f"templates.{key}", line)
     if str(raw["id"]) != str(key):
         raise DataFileError(
             path, f"template {name!r}: id {raw['id']!r} differs from its key {key!r}", line
         )
     metadata = raw.get("metadata") or {}
-    if not isinstance(metadata, dict):
-        raise DataFileError(path, f"template {name!r}: metadata must be a !TemplateMetadata", line)
     choices = raw.get("answer_choices")
     return Prompt(
         id=str(raw["id"]),

@@ -24,6 +24,7 @@ from typing import Any
 from bioeval.backends.failures import redact
 from bioeval.backends.http_retry import RetryPolicy
 from bioeval.config.models import ModelSpec
+from bioeval.config.overrides import check_setting
 from bioeval.errors import BioevalError, did_you_mean
 
 ENDPOINTS = {"openai-completions": "/completions", "openai-chat": "/chat/completions"}
@@ -64,26 +65,20 @@ def api_settings(spec: ModelSpec) -> ApiSettings:
     if not spec.pretrained:
         raise BioevalError(f"model {spec.name!r}: no model name to send to the API (pretrained)")
     args = dict(spec.args)
+    for key, value in args.items():  # an alias's args too: one line naming the setting
+        check_setting(key, value, f"model {spec.name!r}:")
     url, root = endpoint(spec.base_url, spec.backend)
-    try:
-        policy = RetryPolicy(
-            max_retries=int(args.get("max_retries", RetryPolicy.max_retries)),
-            backoff=float(args.get("retry_backoff", RetryPolicy.backoff)),
-            max_wait=float(args.get("retry_max_wait", RetryPolicy.max_wait)),
-        )
-        settings = ApiSettings(
-            model=spec.pretrained, url=url, root=root, api_key_env=spec.api_key_env,
-            num_concurrent=int(args.get("num_concurrent", 4)),
-            timeout=float(args.get("timeout", 120.0)), policy=policy, prices=args.get("prices"),
-            extra={k: v for k, v in args.items() if k not in OWN_ARGS},
-        )
-    except (TypeError, ValueError) as error:
-        raise BioevalError(f"model {spec.name!r}: bad API setting ({error})") from None
-    if settings.num_concurrent < 1 or settings.timeout <= 0 or policy.max_retries < 0:
-        raise BioevalError(
-            f"model {spec.name!r}: num_concurrent must be >= 1, timeout > 0 and max_retries >= 0"
-        )
-    return settings
+    policy = RetryPolicy(
+        max_retries=int(args.get("max_retries", RetryPolicy.max_retries)),
+        backoff=float(args.get("retry_backoff", RetryPolicy.backoff)),
+        max_wait=float(args.get("retry_max_wait", RetryPolicy.max_wait)),
+    )
+    return ApiSettings(
+        model=spec.pretrained, url=url, root=root, api_key_env=spec.api_key_env,
+        num_concurrent=int(args.get("num_concurrent", 4)),
+        timeout=float(args.get("timeout", 120.0)), policy=policy, prices=args.get("prices"),
+        extra={k: v for k, v in args.items() if k not in OWN_ARGS},
+    )
 
 
 def api_key(settings: ApiSettings, name: str) -> str | None:
@@ -111,6 +106,51 @@ def check_api(spec: ModelSpec) -> None:
             f"model {spec.name!r}: the server at {settings.root} does not serve {settings.model!r}"
             + (f"; did you mean {hint!r}?" if hint else f"; it serves: {shown}")
         )
+    if spec.backend == "openai-completions":
+        completions_tokenizer(spec, settings, key)
+
+
+def completions_tokenizer(spec: ModelSpec, settings: ApiSettings, key: str | None) -> dict[str, Any]:
+    """lm-eval's tokenizer settings for ``openai-completions`` (log-likelihoods need the model's
+    tokenizer to split context from continuation): a ``tokenizer_backend`` or ``tokenizer`` the
+    user gave; else the model's local folder; else the server's own tokenizer where it serves
+    one (vLLM: ``/tokenizer_info`` and ``/tokenize``); else one line asking for ``tokenizer=``
+    (never a Hub look-up of a served name, which is usually no Hub id)."""
+    if "tokenizer_backend" in spec.args:
+        return {}
+    if "tokenizer" in spec.args:
+        return {"tokenizer_backend": "huggingface"}
+    if spec.pretrained and os.path.isdir(spec.pretrained):
+        return {"tokenizer_backend": "huggingface", "tokenizer": spec.pretrained}
+    server = tokenizer_server(settings.url)
+    if serves_tokenizer(server, key, min(CHECK_TIMEOUT, settings.timeout)):
+        return {"tokenizer_backend": "remote"}
+    raise BioevalError(
+        f"model {spec.name!r}: ranking answer choices needs the model's tokenizer, and the server at "
+        f"{server} offers no /tokenize while {settings.model!r} is not a local folder; give "
+        "--model-args tokenizer=PATH_OR_ID (the model's folder or Hub id)"
+    )
+
+
+def tokenizer_server(url: str) -> str:
+    """The server root lm-eval's remote tokenizer asks (the endpoint URL without /v1/completions)."""
+    return url.replace("/v1/completions", "").rstrip("/")
+
+
+def serves_tokenizer(server: str, key: str | None, timeout: float) -> bool:
+    """Whether ``server`` answers ``GET /tokenizer_info`` and ``POST /tokenize`` as vLLM does."""
+    headers = {**_auth(key), "Content-Type": "application/json"}
+    probe = json.dumps({"prompt": "test", "add_special_tokens": False}).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(f"{server}/tokenizer_info", headers=headers),
+                                    timeout=timeout) as response:
+            info = json.loads(response.read())
+        request = urllib.request.Request(f"{server}/tokenize", data=probe, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            tokens = json.loads(response.read()).get("tokens")
+    except (urllib.error.URLError, OSError, ValueError, AttributeError):
+        return False
+    return isinstance(info, dict) and isinstance(tokens, list)
 
 
 def _served_models(settings: ApiSettings, key: str | None, name: str) -> list[str] | None:

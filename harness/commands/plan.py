@@ -47,16 +47,22 @@ def plan(args: argparse.Namespace) -> int:
     from bioeval.backends.memory import parse_gpus, size_model
     from bioeval.config.models import resolve_model
     from bioeval.errors import BioevalError
+    from bioeval.inputs.numbers import check_int
 
-    if args.batch_size < 1 or args.tokens < 1:
-        raise BioevalError("--batch-size and --tokens must be at least 1")
+    check_int("--batch-size", args.batch_size, 1)
+    check_int("--tokens", args.tokens, 1, unit="tokens")
+    check_int("--limit", args.limit, 1, unit="examples")
     (spec,) = with_overrides([resolve_model(args.model)], quantize=args.quantize)
     if spec.backend != "hf":
         raise BioevalError(f"`bioeval plan` sizes hf models; {spec.name!r} uses the {spec.backend!r} backend")
     gpus = parse_gpus(args.gpus) if args.gpus else None
     config, source = load_config(spec, args.config)
     sequence, where = run_sequence(args, spec, source)
-    sized = size_model(config, spec.kind, sequence, args.dtype, spec.quantize)
+    try:
+        sized = size_model(config, spec.kind, sequence, args.dtype, spec.quantize)
+    except (TypeError, ValueError, AttributeError, KeyError, RuntimeError) as error:
+        raise BioevalError(f"config of {spec.name!r} ({source}): transformers cannot build the model "
+                           f"from it ({type(error).__name__}: {' '.join(str(error).split())[:200]})") from None
     print("\n".join(report_lines(spec, source, sequence, where, sized, gpus)))
     return 0
 
@@ -75,13 +81,29 @@ def load_config(spec: Any, explicit: str | None) -> tuple[Any, str]:
     if explicit is not None and not path.exists():
         raise BioevalError(f"--config {explicit}: no such file or folder")
     folder = path.parent if path.is_file() else path
+    if (folder / "config.json").is_file():
+        from bioeval.inputs.shapes import check
+        from bioeval.tasks.readers.text_files import read_json
+
+        check(read_json(folder / "config.json"), _config_shape(), folder / "config.json")
     try:
         from transformers import AutoConfig
 
         config = AutoConfig.from_pretrained(str(folder) if path.exists() else ident)
-    except (OSError, ValueError, KeyError) as error:
-        raise BioevalError(f"config of {spec.name!r} ({ident}): {str(error).strip().splitlines()[0]}") from None
+    except Exception as error:  # noqa: BLE001 - transformers' config checks raise many kinds
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise BioevalError(f"config of {spec.name!r} ({ident}): {first[:300]}") from None
     return config, str(folder) if path.exists() else ident
+
+
+def _config_shape() -> Any:
+    from bioeval.inputs.shapes import Fields, Integer, Optional, Text
+
+    count = Optional(Integer(minimum=1))
+    sizes = ("hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "vocab_size",
+             "intermediate_size", "max_position_embeddings", "d_model", "d_ff", "d_kv", "num_layers",
+             "num_decoder_layers", "num_heads", "n_embd", "n_layer", "n_head", "n_positions", "head_dim")
+    return Fields({"model_type": Text(), **{name: count for name in sizes}})
 
 
 def _local_source(spec: Any) -> str:

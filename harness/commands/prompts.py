@@ -50,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exporter.add_argument("--tasks", nargs="*", default=[], metavar="TASK")
     exporter.add_argument("--prompts", nargs="*", default=["all"], metavar="SELECTOR",
                           help="names, ids, families or 'all' (default: all)")
+    exporter.add_argument("--force", action="store_true",
+                          help="write into OUT_DIR although it is not empty (its templates.yaml files "
+                          "of the same tasks are replaced)")
     exporter.set_defaults(handler=run_export)
 
 
@@ -68,10 +71,12 @@ def run_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bioeval.config.paths import resolve_data_dir
+    from bioeval.inputs.numbers import check_int
     from bioeval.prompting.lint import check_views, library_duplicates
     from bioeval.prompts import library
     from bioeval.report.terminal import format_table
 
+    check_int("--limit", args.limit, 1, unit="examples")
     data_dir: Path = resolve_data_dir(args.data_dir)
     every = [p for root in library.prompt_roots() for p in library.read_directory(root)]
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
@@ -200,10 +205,13 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bioeval.errors import BioevalError
+    from bioeval.inputs.folders import check_output_folder, output_path
     from bioeval.prompting.interop import ALREADY_IMPORTED, import_folder, write_imported
     from bioeval.prompts import library
     from bioeval.tasks.core.registry import all_views
 
+    out = output_path(args.out, "--out") or library.user_prompt_dir()
+    check_output_folder(out, "--out", adds_to=True)  # a prompt library: imports are added to it
     overrides = {}
     for item in args.map:
         name, sep, view = item.partition("=")
@@ -234,7 +242,6 @@ def run_import(args: argparse.Namespace) -> int:
     if args.dry_run or not accepted:
         print("nothing written" + (" (dry run)" if args.dry_run else ""))
         return 0
-    out = Path(args.out) if args.out else library.user_prompt_dir()
     for path in write_imported(results, out):
         print(f"wrote {path}")
     library.read_directory.cache_clear()
@@ -259,12 +266,15 @@ def skipped_lines(result: ImportedFile) -> list[str]:
 def run_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from bioeval.inputs.folders import check_output_folder, output_path
     from bioeval.prompting.interop import export_views
     from bioeval.prompting.select import prompts_for_view
 
+    out = output_path(args.out, "OUT_DIR")
+    check_output_folder(out, "OUT_DIR", force=args.force)
     views = _views(args.tasks)
     chosen = {view.name: prompts_for_view(view, args.prompts) for _, view in views}
-    written = export_views(views, chosen, Path(args.out))
+    written = export_views(views, chosen, out)
     for path in written:
         print(f"wrote {path}")
     print(f"{sum(len(p) for p in chosen.values())} templates in {len(written)} files")

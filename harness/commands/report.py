@@ -44,14 +44,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-examples", type=int, default=100,
                         help="HTML drill-down: examples embedded per (model, task, prompt) (default 100)")
     parser.add_argument("--plots-dir", help="folder for the plots (default: beside --output, else .)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing --output file and existing plot files")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from bioeval.inputs.folders import output_path
+    from bioeval.inputs.numbers import check_int
     from bioeval.report.build import ReportOptions, build_report, write_report
 
+    check_int("--folds", args.folds, 2)
+    check_int("--max-examples", args.max_examples, 0, unit="examples")
+    output_path(args.output, "--output")
+    output_path(args.plots_dir, "--plots-dir")
     options = ReportOptions(
         format=args.format,
         metric=args.metric,
@@ -65,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         layout=args.layout,
         folds=args.folds,
         max_examples=args.max_examples,
+        force=args.force,
     )
     report = build_report([Path(p) for p in args.run_dirs], options)
     for warning in report.data.warnings:

@@ -152,18 +152,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check_arguments(args: argparse.Namespace) -> None:
-    for flag, value in (("--limit", args.limit), ("--sample", args.sample)):
-        if value is not None and value < 1:
-            raise BioevalError(f"{flag} must be a positive number of examples, not {value}")
+    from bioeval.inputs.numbers import check_int
+
+    check_int("--limit", args.limit, 1, unit="examples")
+    check_int("--sample", args.sample, 1, unit="examples")
     if args.limit is not None and args.sample is not None:
         raise BioevalError("give --limit or --sample, not both")
-    if args.fewshot < 0:
-        raise BioevalError(f"--fewshot must be 0 or more examples, not {args.fewshot}")
-    if args.batch_size < 1:
-        raise BioevalError(f"--batch-size must be at least 1, not {args.batch_size}")
+    check_int("--fewshot", args.fewshot, 0, unit="examples")
+    check_int("--batch-size", args.batch_size, 1)
     for flag, names in (("--model", args.model), ("--tasks", args.tasks), ("--prompts", args.prompts)):
         check_names(flag, names)
     check_device(args.device)
+    if getattr(args, "model_args", None):
+        from bioeval.config.overrides import parse_model_args
+
+        parse_model_args(args.model_args)  # a malformed setting fails before any model is looked up
     from bioeval.executors.options import misplaced_flag
 
     misplaced = misplaced_flag(args)
@@ -173,8 +176,11 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
     from bioeval.config.paths import resolve_data_dir
+    from bioeval.inputs.folders import check_output_folder, output_path
     from bioeval.rundir.layout import RunFolder
 
+    output = output_path(args.output, "--output") or default_output(args.model)
+    check_output_folder(output, "--output", resume_hint=True)  # before the plan reads any file
     data_dir = resolve_data_dir(args.data_dir)
     if args.download:
         from bioeval.config.models import resolve_model
@@ -182,7 +188,6 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
         for name in args.model:  # unknown names fail before anything is fetched
             resolve_model(name)
         fetch_missing(args.tasks, data_dir)
-    output = Path(args.output) if args.output else default_output(args.model)
     if args.executor is not None:
         from bioeval.executors.coordinator import submit
 

@@ -66,6 +66,8 @@ def _external(args: argparse.Namespace) -> int:
         raise UnknownNameError("task", args.task, views)
     spec, view = views[args.task]
     path = Path(args.predictions)
+    if path.is_dir():
+        raise BioevalError(f"predictions file {path} is a folder; expected a file")
     if not path.is_file():
         raise BioevalError(f"predictions file {path} does not exist")
     split = args.split or view.eval_split

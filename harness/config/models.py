@@ -75,9 +75,24 @@ def model_aliases() -> dict[str, ModelSpec]:
     return {name: _spec(name, entry, origin) for name, entry in raw.items()}
 
 
+def _alias_shape() -> Any:
+    from bioeval.inputs.shapes import Anything, Boolean, Fields, MapOf, Number, OneOf, Optional, Text
+
+    text = Optional(Text())
+    return Fields({
+        "backend": Text(), "pretrained": text, "kind": Text(), "chat": Boolean(),
+        "params": Optional(OneOf((Text(), Number()))), "study": text, "notes": Optional(Text(non_empty=False)),
+        "base_url": text, "api_key_env": text, "args": Optional(MapOf(Anything())), "quantize": text,
+        "gguf": Optional(Fields({"package": Text(), "file": Text()}, required=("package", "file"), others=False)),
+    }, required=("backend",))
+
+
 def _spec(name: str, entry: Any, origin: str) -> ModelSpec:
+    from bioeval.inputs.shapes import check
+
     if not isinstance(entry, dict):
         raise DataFileError(origin, f"model {name!r}: expected a mapping of settings")
+    check(entry, _alias_shape(), origin, name)
     unknown = set(entry) - _FIELDS
     if unknown:
         raise DataFileError(origin, f"model {name!r}: unknown settings {sorted(unknown)}; known {sorted(_FIELDS)}")

@@ -8,6 +8,7 @@ baseline (into ``args``, over the alias's own; each backend checks the keys it k
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -19,9 +20,22 @@ API_BACKENDS = ("openai-completions", "openai-chat")
 MAPS = ("max_memory",)  # settings written DEVICE:SIZE;DEVICE:SIZE
 
 
+SETTINGS: dict[str, tuple[type, float, float | None]] = {
+    # name: (int or float, minimum, maximum); the backends read these, here they are checked
+    # before any model is looked up
+    "num_concurrent": (int, 1, None), "max_retries": (int, 0, None), "timeout": (float, 0.001, None),
+    "retry_backoff": (float, 0, None), "retry_max_wait": (float, 0, None),
+    "tensor_parallel_size": (int, 1, None), "data_parallel_size": (int, 1, None),
+    "max_model_len": (int, 1, None), "max_num_seqs": (int, 1, None), "seed": (int, 0, None),
+    "gpu_memory_utilization": (float, 0.001, 1.0),
+}
+MEMORY_SIZE = re.compile(r"(\d+(\.\d+)?)\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)", re.IGNORECASE)
+MEMORY_DEVICE = re.compile(r"\d+|cpu|disk|mps")
+
+
 def parse_model_args(text: str) -> dict[str, Any]:
     """``num_concurrent=8,dtype=bfloat16,max_memory=0:70GiB;cpu:200GiB`` -> a dict: numbers and
-    booleans typed, ``max_memory`` as {device: size}."""
+    booleans typed, ``max_memory`` as {device: size}; the settings of ``SETTINGS`` checked."""
     out: dict[str, Any] = {}
     for part in (p.strip() for p in text.split(",")):
         if not part:
@@ -30,8 +44,29 @@ def parse_model_args(text: str) -> dict[str, Any]:
         key, value = key.strip(), value.strip()
         if not sep or not key:
             raise BioevalError(f"--model-args: expected KEY=VALUE, got {part!r}")
+        if not value:
+            raise BioevalError(f"--model-args {key}: no value; expected {key}=VALUE")
+        if key in out:
+            raise BioevalError(f"--model-args {key} is given twice; give each setting once")
         out[key] = _memory_map(value) if key in MAPS else _typed(value)
+        check_setting(key, out[key], "--model-args")
     return out
+
+
+def check_setting(key: str, value: Any, where: str) -> Any:
+    """``value`` when ``key`` is not in ``SETTINGS`` or the value is in its range; else one line
+    naming the setting, e.g. ``--model-args num_concurrent='many': expected a whole number ...``."""
+    if key not in SETTINGS:
+        return value
+    kind, minimum, maximum = SETTINGS[key]
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    fits = number and (kind is float or isinstance(value, int)) and minimum <= value and (
+        maximum is None or value <= maximum)
+    if not fits:
+        what = "a whole number" if kind is int else "a number"
+        bounds = f"from {minimum:g} to {maximum:g}" if maximum is not None else f"of at least {minimum:g}"
+        raise BioevalError(f"{where} {key}={value!r}: expected {what} {bounds}")
+    return value
 
 
 def _typed(value: str) -> Any:
@@ -47,8 +82,16 @@ def _typed(value: str) -> Any:
 
 def _memory_map(value: str) -> dict[int | str, str]:
     pairs = [p.partition(":") for p in value.split(";") if p.strip()]
-    if not pairs or any(not sep or not size for _, sep, size in pairs):
-        raise BioevalError(f"--model-args max_memory={value!r}: expected DEVICE:SIZE;..., e.g. 0:70GiB;cpu:200GiB")
+    if not pairs or any(
+        not sep or not MEMORY_DEVICE.fullmatch(device.strip()) or not MEMORY_SIZE.fullmatch(size.strip())
+        or float(MEMORY_SIZE.fullmatch(size.strip()).group(1)) <= 0  # type: ignore[union-attr]
+        for device, sep, size in pairs
+    ):
+        raise BioevalError(f"--model-args max_memory={value!r}: expected DEVICE:SIZE;... (DEVICE a GPU "
+                           "index, cpu or disk; SIZE like 70GiB or 500MB), e.g. 0:70GiB;cpu:200GiB")
+    devices = [device_key(device) for device, _, _ in pairs]
+    if len(set(devices)) != len(devices):
+        raise BioevalError(f"--model-args max_memory={value!r}: a device is given twice")
     return {device_key(device): size.strip() for device, _, size in pairs}
 
 

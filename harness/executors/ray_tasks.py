@@ -1,4 +1,4 @@
-"""Shards as Ray tasks (``pip install 'bioeval-harness[ray]'``), on an existing cluster
+"""Shards as Ray tasks (the ``ray`` extra), on an existing cluster
 (``--ray-address``) or a local one this process starts and stops.
 
 Each shard is one task asking for its GPUs (``num_gpus``; Ray sets ``CUDA_VISIBLE_DEVICES`` for
@@ -35,7 +35,9 @@ class RayExecutor:
         try:
             import ray
         except ImportError:
-            raise BioevalError("--executor ray needs Ray: pip install 'bioeval-harness[ray]' (or pip install ray)") from None
+            from bioeval import install_hint
+
+            raise BioevalError(f"--executor ray needs Ray: {install_hint('ray')}") from None
         self.ray, self.address = ray, address
         try:
             if address:

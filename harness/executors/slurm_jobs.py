@@ -1,4 +1,4 @@
-"""Shards as a Slurm job array, through submitit (``pip install 'bioeval[slurm]'``).
+"""Shards as a Slurm job array, through submitit (the ``slurm`` extra).
 
 Shards that ask for the same resources go into one job array (``--slurm-array-parallelism``
 caps how many of its jobs run at once); each job asks for its shard's GPUs (``--gpus-per-node``),
@@ -28,9 +28,9 @@ def _submitit() -> Any:
     try:
         import submitit
     except ImportError:
-        raise BioevalError(
-            "--executor slurm needs submitit: pip install 'bioeval-harness[slurm]' (or pip install submitit)"
-        ) from None
+        from bioeval import install_hint
+
+        raise BioevalError(f"--executor slurm needs submitit: {install_hint('slurm')}") from None
     return submitit
 
 

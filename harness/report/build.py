@@ -20,6 +20,7 @@ from bioeval.report.selection import choose_prompts
 from bioeval.report.references import ReferenceRow, load_references, packaged_references, packaged_tables
 from bioeval.report.tables import build_leaderboard, build_prompt_tables
 from bioeval.report.text import to_csv, to_json, to_latex, to_markdown
+from bioeval.inputs.folders import check_no_overwrite
 from bioeval.io import require_writable_folder, write_user_file
 from bioeval.rundir.layout import RUN_FILE, SAMPLES_DIR, SCORES_FILE
 
@@ -47,6 +48,7 @@ class ReportOptions:
     layout: str | None = None  # "bigbio" or "biomistral-nlu": the paper's tables
     folds: int = 5  # cross-validation folds for the honest best prompt
     max_examples: int = 100  # HTML drill-down: examples embedded per (model, task, prompt)
+    force: bool = False  # replace an existing output file and plot files
 
 
 def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
@@ -61,8 +63,14 @@ def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
             raise BioevalError(f"--output {options.output} is a folder; give the report's file name")
         refuse_run_files(options.output, data)
         require_writable_folder(options.output.parent, f"--output {options.output}")
+        check_no_overwrite([options.output], "--output", options.force)
     if options.plots:
-        require_writable_folder(_plots_folder(options), "--plots-dir" if options.plots_dir else "--plots")
+        folder = _plots_folder(options)
+        require_writable_folder(folder, "--plots-dir" if options.plots_dir else "--plots")
+        if folder.is_dir():  # plots are <stem>_<metric>.png / .svg: any such file would be replaced
+            stem = options.output.stem if options.output is not None else DEFAULT_STEM
+            check_no_overwrite(sorted(folder.glob(f"{stem}_*.png")) + sorted(folder.glob(f"{stem}_*.svg")),
+                               "--plots", options.force)
     references = _references(options.references)
     leaderboard = build_leaderboard(data, options.metric, options.statistic, options.suite, references)
     tables = build_prompt_tables(data, options.metric)

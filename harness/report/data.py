@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bioeval.errors import BioevalError, UnknownNameError
+from bioeval.errors import BioevalError, DataFileError, UnknownNameError
 from bioeval.rundir.reader import UNFINISHED, read_run_record, read_sample_rows, read_score_rows
 from bioeval.rundir.records import RunRecord, SampleRow, ScoreRow, VsBaseline
 
@@ -212,6 +212,8 @@ def read_samples(data: ReportData, max_examples: int) -> tuple[SampleUnit, ...]:
             continue  # the same unit's other metrics
         try:
             rows = read_sample_rows(paths[row.run], row.score.unit)
+        except DataFileError:
+            raise  # a broken samples file is an error, not a cell without drill-down
         except BioevalError:
             continue  # a run without samples/: its cells have no drill-down
         units[key] = SampleUnit(row.model, row.task, row.prompt, len(rows), tuple(rows[:max_examples]))

@@ -3,7 +3,7 @@
 One figure per metric: one box per task (x axis) and model (colour), each box over the task's
 prompts, each prompt's score minus the majority baseline's score on the same prompt (and the
 same examples), with a dashed line at 0. Saved as PNG and SVG. matplotlib is optional
-(``pip install 'bioeval[plots]'``) and imported only here, inside the functions, with the Agg
+(``pip install 'bioeval-harness[plots]'``) and imported only here, inside the functions, with the Agg
 canvas; figures are built without pyplot's global state.
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bioeval import install_hint
 from bioeval.errors import BioevalError
 from bioeval.report.data import ReportRow, delta_to_baseline
 from bioeval.io import write_user_file, safe_name
@@ -23,7 +24,7 @@ from bioeval.io import write_user_file, safe_name
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-INSTALL_HINT = "--plots needs matplotlib; install it with: pip install 'bioeval[plots]'"
+INSTALL_HINT = f"--plots needs matplotlib; install it with: {install_hint('plots')}"
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 
 

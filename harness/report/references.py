@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from bioeval.errors import BioevalError, DataFileError
+from bioeval.inputs.shapes import Fields, Integer, ListOf, MapOf, Number, OneOf, Optional, Text, check
+from bioeval.tasks.readers.text_files import read_text
 
 PACKAGED_FILE = "reference_scores.yaml"
 NOT_RUN = "DUA"  # the paper's mark for a dataset its data-use agreement kept from an API
@@ -98,9 +101,43 @@ def packaged_references() -> tuple[ReferenceRow, ...]:
 
 
 def load_references(path: Path) -> tuple[ReferenceRow, ...]:
-    if not path.is_file():
+    """A reference file of the user's: UTF-8 (with or without a byte-order mark), checked
+    against ``TABLES`` or ``PLAIN_ROWS``."""
+    if not path.exists():
         raise BioevalError(f"reference file {path} does not exist")
-    return parse_references(path.read_text(encoding="utf-8"), str(path))
+    return parse_references(read_text(path), str(path))
+
+
+_FIGURE = Optional(OneOf((Number(), Text())))  # percent, null, or "DUA" (checked when read)
+_NAME = OneOf((Text(), Number()))
+TABLES = Fields({"tables": MapOf(Fields(
+    {
+        "paper": Optional(_NAME), "table": Optional(_NAME), "source": Text(), "setup": Optional(Text(non_empty=False)),
+        "aggregates": Optional(ListOf(Text(), non_empty=True)),
+        "metrics": MapOf(Text(), non_empty=True),
+        "task_types": Optional(MapOf(Text())),
+        "instances": Optional(MapOf(Integer(minimum=0))),
+        "rows": ListOf(Fields(
+            {
+                "label": _NAME, "alias": Optional(Text()), "params": Optional(_NAME), "kind": Optional(Text()),
+                "scores": MapOf(OneOf((_FIGURE, ListOf(_FIGURE)))),
+                "benchmarks": Optional(MapOf(_FIGURE)),
+            },
+            required=("label", "scores"),
+        )),
+    },
+    required=("source", "metrics", "rows"),
+), non_empty=True)}, required=("tables",))
+"""The packaged form: tables of the papers, each with its metrics and rows."""
+PLAIN_ROWS = ListOf(Fields(
+    {
+        "label": _NAME, "source": Text(), "alias": Optional(Text()),
+        "scores": MapOf(Fields({"metric": Text(), "value": Number()}, required=("metric", "value")), non_empty=True),
+        "benchmarks": Optional(MapOf(Number())),
+    },
+    required=("label", "source", "scores"),
+))
+"""The plain form: a list of rows on bioeval's scale."""
 
 
 def parse_references(text: str, origin: str) -> tuple[ReferenceRow, ...]:
@@ -109,6 +146,7 @@ def parse_references(text: str, origin: str) -> tuple[ReferenceRow, ...]:
         return tuple(row for table in parse_tables(text, origin) for row in table.rows)
     if not isinstance(raw, list):
         raise DataFileError(origin, "expected a list of reference rows or a mapping with 'tables'")
+    check(raw, PLAIN_ROWS, origin)
     return tuple(_plain_row(entry, index, origin) for index, entry in enumerate(raw, start=1))
 
 
@@ -117,6 +155,7 @@ def parse_tables(text: str, origin: str) -> tuple[ReferenceTable, ...]:
     tables = raw.get("tables") if isinstance(raw, dict) else None
     if not isinstance(tables, dict):
         raise DataFileError(origin, "expected a mapping with 'tables' {name: table}")
+    check(raw, TABLES, origin)
     return tuple(_table(str(key), entry, origin) for key, entry in tables.items())
 
 

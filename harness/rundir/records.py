@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bioeval.config.models import BASELINE
-from bioeval.errors import DataFileError
+from bioeval.errors import DataFileError, shorten
 from bioeval.metrics.types import Comparison, MetricOptions, Score
 
 
@@ -224,6 +224,9 @@ class SampleRow:
         for key in ("input", "target", "error"):
             if raw.get(key) is not None and not isinstance(raw[key], str):
                 raise where.fail(f"expected {key!r} to be a string or null")
+        if not isinstance(raw.get("output"), str):
+            raise where.fail(f"expected 'output' to be a string (the model's raw output), got {shorten(raw.get('output'))}")
+        _check_gold(raw.get("gold"), where)
         choices, logliks = raw.get("choices"), raw.get("choice_logliks")
         return cls(
             id=str(raw["id"]), input=raw.get("input"), target=raw.get("target"),
@@ -232,6 +235,25 @@ class SampleRow:
             choices=None if choices is None else tuple(str(c) for c in choices),
             choice_logliks=None if logliks is None else tuple(float(x) for x in logliks),
         )
+
+
+def _check_gold(gold: Any, where: Where) -> None:
+    """A sample's gold as runs write it: a label, number, list, null, or annotated text
+    ``{"text": str, "spans": [[start, end, type], ...]}`` with spans inside the text."""
+    if not isinstance(gold, Mapping):
+        return
+    text, spans = gold.get("text"), gold.get("spans")
+    if not isinstance(text, str) or not isinstance(spans, list):
+        raise where.fail('expected \'gold\' to be a label, a number, a list, or {"text": str, "spans": [...]}')
+    for span in spans:
+        if not (isinstance(span, list) and len(span) == 3 and all(_is_int(x) for x in span[:2])
+                and isinstance(span[2], str) and 0 <= span[0] <= span[1] <= len(text)):
+            raise where.fail(f"gold span {shorten(span)}: expected [start, end, type] with "
+                             f"0 <= start <= end <= {len(text)} (the text's length)")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -353,7 +375,7 @@ class RunRecord:
         return cls(
             bioeval_version=str(raw.get("bioeval_version") or ""),
             command=tuple(str(part) for part in raw.get("command") or ()),
-            status=str(raw.get("status") or "unknown"), started=str(raw.get("started") or ""),
+            status=_status(raw.get("status"), where), started=str(raw.get("started") or ""),
             finished=raw.get("finished"), config=dict(config),
             models={str(k): dict(v) for k, v in (raw.get("models") or {}).items() if isinstance(v, Mapping)},
             data_files=dict(raw.get("data_files") or {}),
@@ -372,6 +394,17 @@ class RunRecord:
             },
             executor=dict(where.mapping(raw.get("executor") or {}, "'executor'")),
         )
+
+
+STATUSES = ("running", "complete", "interrupted", "incomplete")
+"""The statuses bioeval writes into run.json ("incomplete": a sharded run some of whose shards
+failed, written by the executors)."""
+
+
+def _status(value: Any, where: Where) -> str:
+    if value not in STATUSES:
+        raise where.fail(f"'status' is {shorten(value)}; expected one of {', '.join(STATUSES)}")
+    return str(value)
 
 
 def legacy_suites(raw: Mapping[str, Any], config: Mapping[str, Any]) -> tuple[str, ...]:

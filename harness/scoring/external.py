@@ -23,6 +23,7 @@ from bioeval.metrics.types import Score
 from bioeval.task_types import task_type
 from bioeval.tasks.core.schemas import Record
 from bioeval.tasks.core.spec import View
+from bioeval.tasks.readers.text_files import read_lines
 
 
 def detect_kind(path: Path, view: View) -> str:
@@ -32,7 +33,7 @@ def detect_kind(path: Path, view: View) -> str:
         return kinds[0]
     first = None
     number = None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_lines(path), start=1):
         if line.strip():
             try:
                 first = json.loads(line).get("prediction")
@@ -59,11 +60,13 @@ def score_predictions(
     """(the prediction shape used, one Score per metric of the view, then the published
     scorer's, where ``published`` (predictions, options) gives one)."""
     kind = detect_kind(path, view)
-    external = read_predictions_file(
-        path, ids=[r.id for r in records], kind=kind, choices=view.labels or (), allow_missing=allow_missing
-    )
     gold = task_type(view.task).gold
     references = [gold(record) for record in records]
+    lengths = {r.id: len(ref.text) for r, ref in zip(records, references) if isinstance(getattr(ref, "text", None), str)}
+    external = read_predictions_file(
+        path, ids=[r.id for r in records], kind=kind, choices=view.labels or (), allow_missing=allow_missing,
+        text_lengths=lengths if kind == "spans" else None,
+    )
     options = view.metric_options().to_json()
     usable = [m for m in view.metrics if kind in METRICS[m].output_kinds]
     scores = [scoring.score(m, external.predictions, references, options=options) for m in usable]

@@ -13,10 +13,31 @@ from bioeval.errors import DataFileError
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+OTHER_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
+              b"\xfe\xff": "UTF-16"}
+"""Byte-order marks of encodings bioeval does not read (checked longest first)."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing file, a folder or an unreadable file fails in one line."""
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise DataFileError(path, "is a folder; expected a file") from None
+    except FileNotFoundError:
+        raise DataFileError(path, "does not exist; expected a file") from None
+    except OSError as error:
+        raise DataFileError(path, f"cannot be read ({error.strerror or error})") from None
+
+
 def read_text(path: Path) -> str:
     """The file's text; a non-UTF-8 byte fails naming the line it is on. A leading UTF-8
-    byte-order mark (as spreadsheet programs write it) is dropped."""
-    data = path.read_bytes()
+    byte-order mark (as spreadsheet programs write it) is dropped; a UTF-16 or UTF-32 one is
+    refused by name."""
+    data = read_bytes(path)
+    for bom, encoding in OTHER_BOMS.items():
+        if data.startswith(bom):
+            raise DataFileError(path, f"is {encoding} text (byte-order mark); expected UTF-8: save it as UTF-8")
     data = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
     try:
         return data.decode("utf-8")

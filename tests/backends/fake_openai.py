@@ -4,7 +4,9 @@
 token id (:func:`token_logprob`), so a test can compute the ranking the backend must produce;
 without ``echo`` it generates ``completion_text``. ``/v1/chat/completions`` answers with
 ``chat_answer(user message)``. Every request is counted and its Authorization header kept, and
-``usage`` is reported like a real server.
+``usage`` is reported like a real server. Given a ``tokenizer`` (a transformers tokenizer) it also
+serves vLLM's ``GET /tokenizer_info``, ``POST /tokenize`` and ``POST /detokenize`` at the
+server root, as ``vllm serve`` does; without one those answer 404, as most servers do.
 """
 
 from __future__ import annotations
@@ -34,6 +36,19 @@ class FakeOpenAI:
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     authorizations: list[str | None] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    tokenizer: Any = None  # a transformers tokenizer: serve vLLM's tokenizer endpoints with it
+
+    def tokenizer_info(self) -> dict[str, Any]:
+        tok = self.tokenizer
+        return {"eos_token": tok.eos_token, "bos_token": tok.bos_token, "pad_token": tok.pad_token,
+                "tokenizer_class": type(tok).__name__, "model_max_length": 8192}
+
+    def tokenize(self, body: dict[str, Any]) -> dict[str, Any]:
+        tokens = self.tokenizer(body["prompt"], add_special_tokens=bool(body.get("add_special_tokens"))).input_ids
+        return {"tokens": tokens, "count": len(tokens), "max_model_len": 8192}
+
+    def detokenize(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"prompt": self.tokenizer.decode(body["tokens"])}
 
     def models(self) -> dict[str, Any]:
         return {"object": "list", "data": [{"id": self.model, "object": "model"}]}
@@ -100,6 +115,8 @@ def handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802
             if self.path.rstrip("/").endswith("/models"):
                 self._send(200, fake.models())
+            elif self.path == "/tokenizer_info" and fake.tokenizer is not None:
+                self._send(200, fake.tokenizer_info())
             else:
                 self._send(404, {"error": {"message": "not found"}})
 
@@ -108,7 +125,9 @@ def handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             with fake.lock:
                 fake.requests.append((self.path, body))
                 fake.authorizations.append(self.headers.get("Authorization"))
-            if self.path.endswith("/chat/completions"):
+            if self.path in ("/tokenize", "/detokenize") and fake.tokenizer is not None:
+                self._send(200, fake.tokenize(body) if self.path == "/tokenize" else fake.detokenize(body))
+            elif self.path.endswith("/chat/completions"):
                 self._send(200, fake.chat(body))
             elif self.path.endswith("/completions"):
                 self._send(200, fake.completions(body))

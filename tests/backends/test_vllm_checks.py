@@ -54,7 +54,7 @@ def test_vllm_missing_says_how_to_install(shared_data: Path, tmp_path: Path, cap
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "vllm" else real(name, *a))
     code, err = _run(capsys, shared_data, tmp_path / "run", "--model", "biomistral-7b-vllm")
     assert code == 2 and len(err.strip().splitlines()) == 1
-    assert "bioeval: error:" in err and "pip install 'bioeval[vllm]'" in err and ".ci/vllm-env" in err
+    assert "bioeval: error:" in err and "pip install 'bioeval-harness[vllm]'" in err and ".ci/vllm-env" in err
     assert not (tmp_path / "run").exists()
 
 

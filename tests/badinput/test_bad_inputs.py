@@ -8,74 +8,18 @@ report byte-identical afterwards.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bioeval.cli import main
+from badinput_support import Case, Ctx, Setup, assert_refused, earlier  # noqa: F401  (earlier: the session fixture)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tasks"))
 import upstream_fixtures as fixtures  # noqa: E402
-
-SHARED_SETS = ("biosses", "gad")
-
-
-@dataclass
-class Ctx:
-    shared: Path  # ../shared/data (read only)
-    data: Path  # the protected data folder of the earlier run
-    run: Path  # the protected earlier run folder
-    report: Path  # the protected report of it
-    tmp: Path  # this case's own folder
-
-    def place(self, ref: str) -> Path:
-        """Copy ``<dataset>/<source>/<file>`` of the shared data into this case's data folder."""
-        target = self.tmp / "data" / ref
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.shared / ref, target)
-        return target
-
-    def run_copy(self) -> Path:
-        copy = self.tmp / "run"
-        shutil.copytree(self.run, copy)
-        return copy
-
-    def sample_file(self, run: Path) -> Path:
-        return sorted((run / "samples").rglob("*.jsonl"))[0]
-
-
-Setup = Callable[[Ctx], list[str]]
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    setup: Setup
-    expect: tuple[str, ...]  # substrings of the error line (besides the file, where given)
-
-
-def _tree_hash(path: Path) -> dict[str, str]:
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-
-
-@pytest.fixture(scope="session")
-def earlier(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Ctx:
-    root = tmp_path_factory.mktemp("earlier")
-    for name in SHARED_SETS:
-        shutil.copytree(shared_data / name, root / "data" / name)
-    run, report = root / "run", root / "report.md"
-    assert main(["run", "--model", "majority", "--tasks", "biosses", "--limit", "5",
-                 "--data-dir", str(root / "data"), "--output", str(run)]) == 0
-    assert main(["report", str(run), "--output", str(report)]) == 0
-    return Ctx(shared_data, root / "data", run, report, root)
-
 
 # ----------------------------------------------------------------------------- damage helpers
 
@@ -103,7 +47,7 @@ def check(task: str, split: str, damage: Callable[[Ctx], Path]) -> Setup:
     """``bioeval data check TASK --split SPLIT`` on a damaged copy; the error names the file."""
     def setup(ctx: Ctx) -> list[str]:
         path = damage(ctx)
-        ctx.expect_file = path.name  # type: ignore[attr-defined]
+        ctx.expect_file = path.name
         return ["data", "check", task, "--split", split, "--data-dir", str(ctx.tmp / "data")]
     return setup
 
@@ -274,7 +218,7 @@ def _prompt_dir(jinja: str) -> Setup:
     def setup(ctx: Ctx) -> list[str]:
         entry = fixtures_template("0a1b2c3d-0000-4000-8000-00000000abcd", "probe", jinja)
         _write("prompts/bigbio/biosses.yaml", f"dataset: biosses\ntemplates:\n{entry}".encode())(ctx)
-        ctx.env["BIOEVAL_PROMPTS_DIR"] = str(ctx.tmp / "prompts")  # type: ignore[attr-defined]
+        ctx.env["BIOEVAL_PROMPTS_DIR"] = str(ctx.tmp / "prompts")
         return ["prompts", "show", "biosses/probe", "--data-dir", str(ctx.data)]
     return setup
 
@@ -367,27 +311,7 @@ def test_bad_input_fails_in_one_line_and_corrupts_nothing(
     case: Case, earlier: Ctx, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx = Ctx(earlier.shared, earlier.data, earlier.run, earlier.report, tmp_path)
-    ctx.env = {}  # type: ignore[attr-defined]
-    ctx.expect_file = None  # type: ignore[attr-defined]
-    before = {name: _tree_hash(path) for name, path in (("run", ctx.run), ("data", ctx.data), ("report", ctx.report))}
-    argv = case.setup(ctx)
-    for key, value in ctx.env.items():  # type: ignore[attr-defined]
-        monkeypatch.setenv(key, value)
-    capsys.readouterr()
-    status = main(argv)
-    captured = capsys.readouterr()
-    errors = [line for line in captured.err.splitlines() if line.startswith("bioeval: error:")]
-    assert status == 2, captured.err[-2000:]
-    assert "Traceback" not in captured.err + captured.out
-    assert len(errors) == 1 and captured.err.rstrip("\n").splitlines()[-1] == errors[0], captured.err[-2000:]
-    line = errors[0]
-    assert len(line) < 1000, line[:300]
-    for expected in case.expect:
-        assert expected in line, line
-    if ctx.expect_file:  # type: ignore[attr-defined]
-        assert ctx.expect_file in line, line  # type: ignore[attr-defined]
-    after = {name: _tree_hash(path) for name, path in (("run", ctx.run), ("data", ctx.data), ("report", ctx.report))}
-    assert after == before
+    assert_refused(case, ctx, capsys, monkeypatch)
 
 
 def test_the_suite_has_at_least_60_cases() -> None:

@@ -89,5 +89,5 @@ def test_missing_ids_fail_without_the_flag(tmp_path: Path) -> None:
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
-    with pytest.raises(DataFileError, match="cannot read"):
+    with pytest.raises(DataFileError, match="does not exist; expected a file"):
         read_predictions_file(tmp_path / "absent.jsonl", ids=IDS, kind="label")

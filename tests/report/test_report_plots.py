@@ -54,7 +54,7 @@ def test_without_matplotlib_plots_fail_with_an_install_hint(
     capsys.readouterr()
     assert main(["report", str(model_run), "--plots", "--plots-dir", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        "bioeval: error: --plots needs matplotlib; install it with: pip install 'bioeval[plots]'\n")
+        "bioeval: error: --plots needs matplotlib; install it with: pip install 'bioeval-harness[plots]'\n")
     assert list(tmp_path.iterdir()) == []
 
 
