@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from bioeval.errors import UnknownNameError
 from bioeval.metrics import classification as cls
-from bioeval.metrics import correlation, ner, pico
+from bioeval.metrics import correlation, medinst, ner, pico
 from bioeval.metrics.base import MetricSpec
 
 _ENTITY_KINDS = ("entity_list", "typed_entities", "tagged_entities", "spans")
+
+_TEXT = ("text",)
+_MEDINST = "MedINST32 rule (bioeval.metrics.medinst)"
 
 _SPECS = (
     MetricSpec(
@@ -96,6 +99,76 @@ _SPECS = (
         options=frozenset({"labels", "outside"}),
         unparsed="scored as all tokens outside",
         summary=pico.token_f1_summary,
+    ),
+    MetricSpec(
+        name="rougeL",
+        tally=medinst.rouge_l_tally,
+        value=medinst.mean_value,
+        output_kinds=_TEXT,
+        description=f"mean ROUGE-L F of the outputs, Porter-stemmed ({_MEDINST})",
+        unparsed="scored as an empty output",
+    ),
+    MetricSpec(
+        name="squad_f1",
+        tally=medinst.squad_f1_tally,
+        value=medinst.mean_value,
+        output_kinds=_TEXT,
+        description=f"mean SQuAD word F1 after SQuAD normalisation ({_MEDINST})",
+        unparsed="scored as an empty output",
+    ),
+    MetricSpec(
+        name="squad_em",
+        tally=medinst.squad_em_tally,
+        value=medinst.mean_value,
+        output_kinds=_TEXT,
+        description=f"fraction of exact matches after SQuAD normalisation ({_MEDINST})",
+        unparsed="scored as an empty output",
+    ),
+    MetricSpec(
+        name="label_macro_f1",
+        tally=medinst.label_macro_f1_tally,
+        value=cls.macro_f1_value,
+        output_kinds=_TEXT,
+        description=f"macro-F1 of whole normalised outputs over the gold outputs' labels ({_MEDINST})",
+        unparsed="scored as an empty output",
+        summary=cls.per_class_summary,
+    ),
+    MetricSpec(
+        name="bracket_entity_f1",
+        tally=medinst.bracket_entity_f1_tally,
+        value=medinst.mean_value,
+        output_kinds=_TEXT,
+        description=f"mean per-example multiset F1 of the [bracketed] items ({_MEDINST})",
+        unparsed="scored as an empty output",
+        summary=medinst.items_summary,
+    ),
+    MetricSpec(
+        name="hoc_label_f1",
+        tally=medinst.hoc_label_f1_tally,
+        value=medinst.mean_value,
+        output_kinds=_TEXT,
+        description=f"mean per-example multiset F1 of the labels split at ', ' ({_MEDINST})",
+        unparsed="scored as an empty output",
+        summary=medinst.items_summary,
+    ),
+    MetricSpec(
+        name="bio_tag_f1",
+        tally=medinst.bio_tag_f1_tally,
+        value=medinst.bio_tag_f1_value,
+        output_kinds=_TEXT,
+        description=f"macro-F1 over B, I, O of the [B]/[I]/[O] tags, position by position ({_MEDINST})",
+        unparsed="scored as an empty output",
+        summary=cls.per_class_summary,
+    ),
+    MetricSpec(
+        name="biosses_mse",
+        tally=medinst.biosses_mse_tally,
+        value=medinst.mean_value,
+        output_kinds=_TEXT,
+        description=f"mean squared error of the 0-5 scores, 25 where either holds no single one ({_MEDINST})",
+        higher_is_better=False,
+        value_range=(0.0, medinst.BIOSSES_PENALTY),
+        unparsed="scored as an empty output (squared error 25)",
     ),
 )
 
