@@ -127,3 +127,12 @@ def test_prior_turns_go_to_lm_eval_as_history_or_as_plain_blocks(tmp_path: Path)
     )
     assert plain_turns((), "q") == "q\nOutput:"
     assert task.baseline.answer in {"A. pancreas", "B. heart"}
+
+
+def test_prompts_check_passes_the_medinst_template_on_every_fixture_task(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixtures.write_medinst32(tmp_path)
+    views = [medinst32.view_name(task, zs) for task in fixtures.ROWS for zs in (False, True)]
+    assert main(["prompts", "check", *views, "--data-dir", str(tmp_path)]) == 0
+    assert f"all templates pass on {len(views)} views with data" in capsys.readouterr().out
