@@ -18,6 +18,9 @@ from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, View
 from bioeval.tasks.readers.medinst import read_instruction_file
 
 HUB_REPO = "aialt/MedINST32"
+HUB_REVISION = "main"
+"""The revision ``bioeval data download medinst32`` fetches. Not yet a commit: the Hub could not
+be reached where this was written; replace it with the commit id of the files you evaluate."""
 HOMEPAGE = f"https://huggingface.co/datasets/{HUB_REPO}"
 SOURCE = "hf"
 FEW_SHOT, ZERO_SHOT = "unseen_tests", "unseen_tests_zs"
@@ -108,7 +111,7 @@ def _view(task: MedinstTask, zero_shot: bool) -> View:
 
 def _source_file(task: str, zero_shot: bool) -> SourceFile:
     ref = file_ref(task, zero_shot)
-    return SourceFile(ref.partition("/")[2], url=f"hf://datasets/{HUB_REPO}", old_paths=_old_paths(task, zero_shot))
+    return SourceFile(ref.partition("/")[2], url=f"hf://datasets/{HUB_REPO}@{HUB_REVISION}", old_paths=_old_paths(task, zero_shot))
 
 
 DATASET = DatasetSpec(

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bioeval.data.hub import fetch_from_hub, is_hub_url
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.io import umask
 from bioeval.tasks.core.loading import is_present, sha256_file
@@ -141,6 +142,9 @@ def _fetch(
         return "present"
     url = rewrite_url(source_file.url, rewrites)
     _ensure(target.parent)
+    if is_hub_url(url):
+        fetch_from_hub(url, source_file.path, target)
+        return "downloaded"
     if source_file.archive_member is None:
         with _temporary(target.parent, target.name) as temporary:
             _download(url, temporary, source_file.sha256)
