@@ -8,15 +8,22 @@ reads, and what an unparsed prediction counts as.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bioeval.errors import UnknownNameError
 from bioeval.metrics import classification as cls
 from bioeval.metrics import correlation, medinst, ner, pico
-from bioeval.metrics.base import MetricSpec
+from bioeval.metrics.base import MetricSpec, TallyFn
 
 _ENTITY_KINDS = ("entity_list", "typed_entities", "tagged_entities", "spans")
 
-_TEXT = ("text",)
-_MEDINST = "MedINST32 rule (bioeval.metrics.medinst)"
+
+def _rule(name: str, tally: TallyFn, description: str, **extra: Any) -> MetricSpec:
+    """One of MedINST32's scoring rules: reads raw text outputs (``bioeval.metrics.medinst``)."""
+    settings: dict[str, Any] = {"value": medinst.mean_value, "unparsed": "scored as an empty output", **extra}
+    return MetricSpec(name=name, tally=tally, output_kinds=("text",),
+                      description=f"{description} (MedINST32 rule)", **settings)
+
 
 _SPECS = (
     MetricSpec(
@@ -100,76 +107,23 @@ _SPECS = (
         unparsed="scored as all tokens outside",
         summary=pico.token_f1_summary,
     ),
-    MetricSpec(
-        name="rougeL",
-        tally=medinst.rouge_l_tally,
-        value=medinst.mean_value,
-        output_kinds=_TEXT,
-        description=f"mean ROUGE-L F of the outputs, Porter-stemmed ({_MEDINST})",
-        unparsed="scored as an empty output",
-    ),
-    MetricSpec(
-        name="squad_f1",
-        tally=medinst.squad_f1_tally,
-        value=medinst.mean_value,
-        output_kinds=_TEXT,
-        description=f"mean SQuAD word F1 after SQuAD normalisation ({_MEDINST})",
-        unparsed="scored as an empty output",
-    ),
-    MetricSpec(
-        name="squad_em",
-        tally=medinst.squad_em_tally,
-        value=medinst.mean_value,
-        output_kinds=_TEXT,
-        description=f"fraction of exact matches after SQuAD normalisation ({_MEDINST})",
-        unparsed="scored as an empty output",
-    ),
-    MetricSpec(
-        name="label_macro_f1",
-        tally=medinst.label_macro_f1_tally,
-        value=cls.macro_f1_value,
-        output_kinds=_TEXT,
-        description=f"macro-F1 of whole normalised outputs over the gold outputs' labels ({_MEDINST})",
-        unparsed="scored as an empty output",
-        summary=cls.per_class_summary,
-    ),
-    MetricSpec(
-        name="bracket_entity_f1",
-        tally=medinst.bracket_entity_f1_tally,
-        value=medinst.mean_value,
-        output_kinds=_TEXT,
-        description=f"mean per-example multiset F1 of the [bracketed] items ({_MEDINST})",
-        unparsed="scored as an empty output",
-        summary=medinst.items_summary,
-    ),
-    MetricSpec(
-        name="hoc_label_f1",
-        tally=medinst.hoc_label_f1_tally,
-        value=medinst.mean_value,
-        output_kinds=_TEXT,
-        description=f"mean per-example multiset F1 of the labels split at ', ' ({_MEDINST})",
-        unparsed="scored as an empty output",
-        summary=medinst.items_summary,
-    ),
-    MetricSpec(
-        name="bio_tag_f1",
-        tally=medinst.bio_tag_f1_tally,
-        value=medinst.bio_tag_f1_value,
-        output_kinds=_TEXT,
-        description=f"macro-F1 over B, I, O of the [B]/[I]/[O] tags, position by position ({_MEDINST})",
-        unparsed="scored as an empty output",
-        summary=cls.per_class_summary,
-    ),
-    MetricSpec(
-        name="biosses_mse",
-        tally=medinst.biosses_mse_tally,
-        value=medinst.mean_value,
-        output_kinds=_TEXT,
-        description=f"mean squared error of the 0-5 scores, 25 where either holds no single one ({_MEDINST})",
-        higher_is_better=False,
-        value_range=(0.0, medinst.BIOSSES_PENALTY),
-        unparsed="scored as an empty output (squared error 25)",
-    ),
+    _rule("rougeL", medinst.rouge_l_tally, "mean ROUGE-L F of the outputs, Porter-stemmed"),
+    _rule("squad_f1", medinst.squad_f1_tally, "mean SQuAD word F1 after SQuAD normalisation"),
+    _rule("squad_em", medinst.squad_em_tally, "fraction of exact matches after SQuAD normalisation"),
+    _rule("label_macro_f1", medinst.label_macro_f1_tally,
+          "macro-F1 of whole normalised outputs over the gold outputs' labels",
+          value=cls.macro_f1_value, summary=cls.per_class_summary),
+    _rule("bracket_entity_f1", medinst.bracket_entity_f1_tally,
+          "mean per-example multiset F1 of the [bracketed] items", summary=medinst.items_summary),
+    _rule("hoc_label_f1", medinst.hoc_label_f1_tally,
+          "mean per-example multiset F1 of the labels split at ', '", summary=medinst.items_summary),
+    _rule("bio_tag_f1", medinst.bio_tag_f1_tally,
+          "macro-F1 over B, I, O of the [B]/[I]/[O] tags, position by position",
+          value=medinst.bio_tag_f1_value, summary=cls.per_class_summary),
+    _rule("biosses_mse", medinst.biosses_mse_tally,
+          "mean squared error of the 0-5 scores, 25 where either holds no single one",
+          higher_is_better=False, value_range=(0.0, medinst.BIOSSES_PENALTY),
+          unparsed="scored as an empty output (squared error 25)"),
 )
 
 METRICS: dict[str, MetricSpec] = {spec.name: spec for spec in _SPECS}
