@@ -101,3 +101,17 @@ def test_a_lower_mse_beats_the_baseline_and_no_suite_average_takes_it_in() -> No
     scores = {task: 0.5 for task in suite.tasks}
     score = _benchmark(suite, scores, "mean", {"medinst32-BIOSSES": "biosses_mse"})
     assert score.value is None and "lower is better for medinst32-BIOSSES (biosses_mse)" in score.note
+
+
+def test_rescoring_the_saved_samples_gives_the_run_scores(medinst_run: Path) -> None:
+    import json
+
+    assert main(["score", str(medinst_run)]) == 0
+    (rescored,) = medinst_run.glob("rescored-*.jsonl")
+
+    def values(path: Path) -> dict[tuple[str, str, str], float | None]:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        return {(r["model"], r["task"], r["metric"]): r["value"] for r in rows}
+
+    run = values(medinst_run / "scores.jsonl")
+    assert values(rescored) == run and ("majority", "medinst32-BIOSSES", "biosses_mse") in run
