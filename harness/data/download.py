@@ -30,7 +30,7 @@ from pathlib import Path
 from bioeval.data.hub import fetch_from_hub, is_hub_url
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.io import umask
-from bioeval.tasks.core.loading import is_present, sha256_file
+from bioeval.tasks.core.loading import is_present, present_path, sha256_file
 from bioeval.tasks.core.spec import Access, DatasetSpec, SourceFile, View
 
 ENV_URL_REWRITE = "BIOEVAL_URL_REWRITE"
@@ -284,4 +284,4 @@ def download_missing(
 
 
 def missing_files_of(spec: DatasetSpec, ref: str, data_dir: Path) -> bool:
-    return not is_present(ref, data_dir / spec.name / ref)
+    return not is_present(ref, present_path(spec, ref, data_dir))

@@ -18,10 +18,11 @@ def split_files(spec: DatasetSpec, view: View, split: str, data_dir: Path) -> di
         raise BioevalError(
             f"task {view.name!r} has no split {split!r}; it has {sorted(view.splits)}"
         )
-    return {ref: _present_path(spec, ref, data_dir) for ref in view.splits[split]}
+    return {ref: present_path(spec, ref, data_dir) for ref in view.splits[split]}
 
 
-def _present_path(spec: DatasetSpec, ref: str, data_dir: Path) -> Path:
+def present_path(spec: DatasetSpec, ref: str, data_dir: Path) -> Path:
+    """Where a declared file is: its path, or an older name of it that is present instead."""
     path = data_dir / spec.name / ref
     source_name, _, _ = ref.partition("/")
     try:
