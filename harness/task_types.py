@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bioeval.errors import BioevalError
-from bioeval.scoring.gold import annotated_text, label_set, score_value, single_label
+from bioeval.scoring.gold import annotated_text, label_set, output_text, score_value, single_label
 from bioeval.tasks.core.schemas import Record, Schema, TaskType
 
 KB_ANNOTATIONS = ("entities", "relations", "events", "coreferences")
@@ -26,6 +26,7 @@ ANSWER_FIELDS_BY_SCHEMA: Mapping[Schema, tuple[str, ...]] = {
     Schema.QA: ("answer",),
     Schema.T2T: ("text_2",),
     Schema.KB: KB_ANNOTATIONS,
+    Schema.INSTRUCTION: ("output",),
 }
 """Record fields that hold the answer, by schema; a task type may say otherwise for KB records."""
 
@@ -65,6 +66,9 @@ _ENTRIES = (
         family_formats={"bigbio": "typed_entities", "imported": "typed_entities",
                         "unified": "typed_entities", "instruction": "tagged_entities"},
         scored_on_annotation=True, outputs=("typed_entities", "tagged_entities", "spans", "token_labels"),
+    ),
+    TaskTypeEntry(
+        TaskType.INSTRUCT, output_text, ("text",), family_formats={"medinst": "text"}, outputs=("text",),
     ),
 )
 """Target formats fixed by family (see prompts/README.md): NER mentions joined by "; " (bigbio),

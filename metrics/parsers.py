@@ -17,6 +17,7 @@ Canonical formats (prompt targets are written in exactly these):
   and is marked with an error, so it is scored on what it says and counted as unparsed.
 - ``number``: the first number in the text ("3", "3.5", "-1", ".5"), or the first number word
   zero .. twenty, whichever comes first.
+- ``text``: the output as it is (stripped), for metrics that read raw text (MedINST32).
 - ``entity_list``, ``typed_entities``, ``tagged_entities``, ``spans``, ``token_labels``: see
   ``bioeval.metrics.entity_parsers``.
 """
@@ -216,6 +217,17 @@ def coerce_number(value: Any, choices: Sequence[str] = ()) -> float:
     return number
 
 
+def parse_text(text: str, choices: Sequence[str] | None = None) -> Prediction:
+    """The output as it is, surrounding whitespace removed (MedINST32's rules read raw text)."""
+    return Prediction(value=text.strip(), raw=text)
+
+
+def coerce_text(value: Any, choices: Sequence[str] = ()) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {shorten(value)}")
+    return value.strip()
+
+
 @dataclass(frozen=True)
 class OutputParser:
     """How a kind of output is generated, read back from text, and read from JSON."""
@@ -236,6 +248,8 @@ class OutputParser:
 
 
 PARSERS: dict[str, OutputParser] = {
+    # MedINST32 as its authors run it: greedy, up to 1024 new tokens, read as it is
+    "text": OutputParser("text", parse_text, 1024, (), coerce_text, "a string"),
     "label": OutputParser(
         "label", parse_label, 16, (), coerce_label, "a label string"
     ),

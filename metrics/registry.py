@@ -9,11 +9,12 @@ reads, and what an unparsed prediction counts as.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from bioeval.errors import UnknownNameError
 from bioeval.metrics import classification as cls
-from bioeval.metrics import biomistral_nlu, correlation, ner, pico
-from bioeval.metrics.base import MetricSpec, Provenance
+from bioeval.metrics import biomistral_nlu, correlation, medinst, ner, pico
+from bioeval.metrics.base import MetricSpec, Provenance, TallyFn
 
 _ENTITY_KINDS = ("entity_list", "typed_entities", "tagged_entities", "spans")
 _TYPED_KINDS = ("typed_entities", "tagged_entities", "spans")
@@ -26,6 +27,20 @@ _biomistral_strings = functools.partial(
     options=frozenset({"labels"}),
     summary=cls.gold_class_micro_summary,
 )
+
+
+_MEDINST_CODE = "MedINST's evaluation script (MedINST32, arXiv 2410.13458)"
+
+
+def _rule(name: str, tally: TallyFn, description: str, unit: str, averaging: str, empty: str,
+          **extra: Any) -> MetricSpec:
+    """One of MedINST32's scoring rules: reads raw text outputs (``bioeval.metrics.medinst``)."""
+    settings: dict[str, Any] = {"value": medinst.mean_value, "unparsed": "scored as an empty output", **extra}
+    return MetricSpec(name=name, tally=tally, output_kinds=("text",),
+                      description=f"{description} (MedINST32 rule)",
+                      provenance=Provenance(source=_MEDINST_CODE, unit=unit, averaging=averaging, empty=empty),
+                      **settings)
+
 
 _SPECS = (
     MetricSpec(
@@ -242,6 +257,38 @@ _SPECS = (
             empty="no positive row and no positive prediction: undefined",
         ),
     ),
+    _rule("rougeL", medinst.rouge_l_tally, "mean ROUGE-L F of the outputs, Porter-stemmed",
+          "an output against its gold text (rouge-score, stemmed)", "mean over examples",
+          "an empty output or gold scores 0"),
+    _rule("squad_f1", medinst.squad_f1_tally, "mean SQuAD word F1 after SQuAD normalisation",
+          "an output's words (lower-cased, no punctuation, no a/an/the)", "mean over examples",
+          "both empty: 1; one empty: 0 (SQuAD's rule)"),
+    _rule("squad_em", medinst.squad_em_tally, "fraction of exact matches after SQuAD normalisation",
+          "a whole normalised output", "mean over examples", "an empty output matches an empty gold"),
+    _rule("label_macro_f1", medinst.label_macro_f1_tally,
+          "macro-F1 of whole normalised outputs over the gold outputs' labels",
+          "a whole normalised output as a label", "macro over the labels the gold outputs hold",
+          "an output outside the gold labels counts as wrong for the gold label",
+          value=cls.macro_f1_value, summary=cls.per_class_summary),
+    _rule("bracket_entity_f1", medinst.bracket_entity_f1_tally,
+          "mean per-example multiset F1 of the [bracketed] items",
+          "the text inside each outermost [...], normalised, as a multiset", "mean over examples",
+          "no gold and no predicted item: 0, as the authors' script scores it", summary=medinst.items_summary),
+    _rule("hoc_label_f1", medinst.hoc_label_f1_tally,
+          "mean per-example multiset F1 of the labels split at ', '",
+          "a label (the output split at ', ', lower-cased, stripped)", "mean over examples",
+          "no gold and no predicted label: 0", summary=medinst.items_summary),
+    _rule("bio_tag_f1", medinst.bio_tag_f1_tally,
+          "macro-F1 over B, I, O of the [B]/[I]/[O] tags, position by position",
+          "a tag position (prediction padded or cut to the gold's length)",
+          "macro over the tags the gold holds, pooled over all examples",
+          "a missing predicted tag is a miss", value=medinst.bio_tag_f1_value, summary=cls.per_class_summary),
+    _rule("biosses_mse", medinst.biosses_mse_tally,
+          "mean squared error of the 0-5 scores, 25 where either holds no single one",
+          "an output's single integer 0-5 against the gold's", "mean over examples (lower is better)",
+          "an output or gold without exactly one integer 0-5: squared error 25",
+          higher_is_better=False, value_range=(0.0, medinst.BIOSSES_PENALTY),
+          unparsed="scored as an empty output (squared error 25)"),
 )
 
 METRICS: dict[str, MetricSpec] = {spec.name: spec for spec in _SPECS}

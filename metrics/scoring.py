@@ -120,6 +120,7 @@ def compare(
         ci_low=ci_low,
         ci_high=ci_high,
         note="; ".join(notes),
+        higher_is_better=spec.higher_is_better,
     )
 
 

@@ -94,22 +94,26 @@ class Comparison:
     ci_low: float | None = None  # percentile bootstrap interval of the delta
     ci_high: float | None = None
     note: str = ""
+    higher_is_better: bool = True  # False: the model is better when its delta is negative (an MSE)
+
+    @property
+    def gain(self) -> float | None:
+        """The delta signed so that positive means the model is better."""
+        if self.delta is None:
+            return None
+        return self.delta if self.higher_is_better else -self.delta
 
     def beats_baseline(self, alpha: float = 0.05) -> bool:
         """True when the model is better and the difference is significant at ``alpha``."""
-        return (
-            self.delta is not None
-            and self.p_value is not None
-            and self.delta > 0
-            and self.p_value < alpha
-        )
+        gain = self.gain
+        return gain is not None and self.p_value is not None and gain > 0 and self.p_value < alpha
 
     def summary(self, alpha: float = 0.05) -> str:
         if self.delta is None or self.p_value is None:
             return f"no comparison possible ({self.note or 'undefined score'})"
         if self.beats_baseline(alpha):
             verdict = "beats the baseline"
-        elif self.delta < 0 and self.p_value < alpha:
+        elif (self.gain or 0.0) < 0 and self.p_value < alpha:
             verdict = "is worse than the baseline"
         else:
             verdict = "is not distinguishable from the baseline"

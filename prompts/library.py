@@ -117,9 +117,11 @@ def matches(prompt: Prompt, selector: str) -> bool:
 
 
 def select(candidates: Sequence[Prompt], selectors: Sequence[str] | None, view: str = "") -> list[Prompt]:
-    """Pick by name, id, family or ``all``; the default is the BigBIO family."""
+    """Pick by name, id, family or ``all``; the default is the BigBIO family, or every candidate
+    of a view that has none in it (MedINST32's views have only their ``medinst`` template)."""
     if not selectors:
-        return [p for p in candidates if p.family == DEFAULT_FAMILY]
+        default = [p for p in candidates if p.family == DEFAULT_FAMILY]
+        return default or list(candidates)
     chosen: list[Prompt] = []
     for selector in selectors:
         chosen.extend(p for p in candidates if matches(p, selector) and p not in chosen)

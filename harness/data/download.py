@@ -27,9 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bioeval.data.hub import fetch_from_hub, is_hub_url
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.io import umask
-from bioeval.tasks.core.loading import is_present, sha256_file
+from bioeval.tasks.core.loading import is_present, present_path, sha256_file
 from bioeval.tasks.core.spec import Access, DatasetSpec, SourceFile, View
 
 ENV_URL_REWRITE = "BIOEVAL_URL_REWRITE"
@@ -141,6 +142,9 @@ def _fetch(
         return "present"
     url = rewrite_url(source_file.url, rewrites)
     _ensure(target.parent)
+    if is_hub_url(url):
+        fetch_from_hub(url, source_file.path, target)
+        return "downloaded"
     if source_file.archive_member is None:
         with _temporary(target.parent, target.name) as temporary:
             _download(url, temporary, source_file.sha256)
@@ -280,4 +284,4 @@ def download_missing(
 
 
 def missing_files_of(spec: DatasetSpec, ref: str, data_dir: Path) -> bool:
-    return not is_present(ref, data_dir / spec.name / ref)
+    return not is_present(ref, present_path(spec, ref, data_dir))

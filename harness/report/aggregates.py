@@ -35,19 +35,29 @@ class Aggregates:
         return getattr(self, name)
 
 
+def higher_is_better(metric: str) -> bool:
+    """False for a metric where lower is better (MedINST32's BIOSSES MSE); unknown names: True."""
+    from bioeval.metrics.registry import METRICS
+
+    spec = METRICS.get(metric)
+    return spec is None or spec.higher_is_better
+
+
 def over_prompts(rows: Sequence[ReportRow]) -> Aggregates:
-    """The aggregates of ``rows``: one model's rows of one task and metric, one per prompt."""
+    """The aggregates of ``rows``: one model's rows of one task and metric, one per prompt. The
+    best prompt is the lowest where the metric is lower-is-better."""
     import statistics
 
     values = [row.value for row in rows if row.value is not None]
     undefined = len(rows) - len(values)
     if not values:
         return Aggregates(None, None, None, None, None, n_prompts=len(rows), n_undefined=undefined)
+    best, worst = (max, min) if higher_is_better(rows[0].metric) else (min, max)
     return Aggregates(
         mean=statistics.fmean(values),
         median=statistics.median(values),
-        best=max(values),
-        worst=min(values),
+        best=best(values),
+        worst=worst(values),
         std=statistics.stdev(values) if len(values) > 1 else 0.0,
         n_prompts=len(rows),
         n_undefined=undefined,

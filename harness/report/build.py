@@ -15,8 +15,8 @@ from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.report.data import ReportData, load_runs, read_samples
 from bioeval.report.document import Report
 from bioeval.report.interactive import to_html
-from bioeval.report.layouts import LAYOUTS, build_layout
-from bioeval.report.selection import choose_prompts
+from bioeval.report.layouts import LAYOUTS, LayoutTable, build_layout
+from bioeval.report.selection import PromptChoice, choose_prompts
 from bioeval.report.references import ReferenceRow, load_references, packaged_references, packaged_tables
 from bioeval.report.tables import build_leaderboard, build_prompt_tables
 from bioeval.report.text import to_csv, to_json, to_latex, to_markdown
@@ -45,7 +45,7 @@ class ReportOptions:
     plots: bool = False
     plots_dir: Path | None = None
     output: Path | None = None
-    layout: str | None = None  # "bigbio" or "biomistral-nlu": the paper's tables
+    layout: str | None = None  # "bigbio", "biomistral-nlu" or "medinst32": the paper's tables
     folds: int = 5  # cross-validation folds for the honest best prompt
     max_examples: int = 100  # HTML drill-down: examples embedded per (model, task, prompt)
     force: bool = False  # replace an existing output file and plot files
@@ -75,7 +75,7 @@ def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
     leaderboard = build_leaderboard(data, options.metric, options.statistic, options.suite, references)
     tables = build_prompt_tables(data, options.metric)
     choices = choose_prompts(data, options.folds)
-    layout = build_layout(options.layout, data, packaged_tables(), choices) if options.layout else ()
+    layout = _layout(options.layout, data, choices, references)
     samples = read_samples(data, options.max_examples) if options.format == "html" else ()
     report = Report(data=data, leaderboard=leaderboard, prompt_tables=tables, layout=layout,
                     choices=choices, samples=samples)
@@ -103,6 +103,15 @@ def refuse_run_files(output: Path, data: ReportData) -> None:
         folder = run.path.resolve()
         if target in (folder / RUN_FILE, folder / SCORES_FILE) or folder / SAMPLES_DIR in target.parents:
             raise BioevalError(f"--output {output} would overwrite a file of run {run.name}; choose another path")
+
+
+def _layout(name: str | None, data: ReportData, choices: Sequence[PromptChoice],
+            references: Sequence[ReferenceRow]) -> tuple[LayoutTable, ...]:
+    if name == "medinst32":
+        from bioeval.report.layout_medinst32 import medinst32_tables
+
+        return medinst32_tables(data, references)
+    return build_layout(name, data, packaged_tables(), choices) if name else ()
 
 
 def _references(path: Path | None) -> tuple[ReferenceRow, ...]:

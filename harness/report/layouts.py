@@ -19,8 +19,7 @@ from bioeval.report.references import ReferenceRow, ReferenceTable
 from bioeval.report.selection import PromptChoice
 from bioeval.report.tables import benchmark_value
 
-LAYOUTS = ("bigbio", "biomistral-nlu")
-LAYOUTS = ("bigbio", "biomistral-nlu")
+LAYOUTS = ("bigbio", "biomistral-nlu", "medinst32")  # medinst32: bioeval.report.layout_medinst32
 PAPER, RUN, BASELINE, DELTA, SOTA, BENCHMARK = "paper", "run", "baseline", "delta", "sota", "benchmark"
 BEST_NOTE = ("Best = the best prompt on the test set (as the papers report: chosen on the data it is "
              "scored on, so optimistic); Best (honest) = the prompt chosen on a validation run and scored "

@@ -13,12 +13,12 @@ baseline.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.metrics.aggregate import blue_score, blurb_score
-from bioeval.report.aggregates import AGGREGATES, Aggregates, by_unit
+from bioeval.report.aggregates import AGGREGATES, Aggregates, by_unit, higher_is_better
 from bioeval.report.data import ReportData, ReportRow, delta_to_baseline
 from bioeval.report.references import ReferenceRow
 from bioeval.config.suites import Suite, all_suites
@@ -240,7 +240,10 @@ def _delta_rows(
 def _with_benchmarks(
     row: LeaderboardRow, columns: Sequence[LeaderboardColumn], suites: Sequence[Suite], statistic: str
 ) -> LeaderboardRow:
-    benchmarks = tuple(_benchmark(suite, suite_scores(suite, columns, row.cells), statistic) for suite in suites)
+    lower = {c.task: c.metric for c in columns if not higher_is_better(c.metric)}
+    benchmarks = tuple(
+        _benchmark(suite, suite_scores(suite, columns, row.cells), statistic, lower) for suite in suites
+    )
     return LeaderboardRow(row.label, row.kind, row.cells, benchmarks, row.source)
 
 
@@ -258,13 +261,20 @@ def suite_scores(
     return scores
 
 
-def _benchmark(suite: Suite, scores: dict[str, float | None], statistic: str) -> BenchmarkScore:
+def _benchmark(
+    suite: Suite, scores: dict[str, float | None], statistic: str, lower: Mapping[str, str] | None = None
+) -> BenchmarkScore:
+    """``lower``: {task: metric} of the columns whose metric is lower-is-better, which no average
+    with higher-is-better scores can take in."""
     own = dict(suite.metrics)
     missing = tuple(f"{t} ({own[t]})" if t in own else t for t in suite.tasks if t not in scores)
     if missing:
         return BenchmarkScore(suite.name, None, missing)
     if statistic == "std":
         return BenchmarkScore(suite.name, None, note="not defined on the spread over prompts")
+    mixed = [f"{task} ({metric})" for task, metric in (lower or {}).items() if task in suite.tasks]
+    if mixed:
+        return BenchmarkScore(suite.name, None, note=f"not defined: lower is better for {', '.join(mixed)}")
     try:
         value = blurb_score(scores, dict(suite.groups)) if suite.groups else blue_score(scores, suite.tasks)
     except BioevalError as error:

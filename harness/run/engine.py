@@ -26,27 +26,69 @@ OUTPUT_TYPE: Mapping[Mode, str] = {Mode.RANK: "multiple_choice", Mode.GENERATE: 
 """lm-eval's name for each mode."""
 
 
-def documents(task: PromptTask) -> list[dict[str, Any]]:
-    """The rendered examples as lm-eval documents (failed renders are left out here)."""
+CHAT_TURNS = "the model's chat template"
+PLAIN_TURNS = "plain instruction / input / output blocks (the model has no chat template)"
+"""How a task with prior turns (MedINST32) is sent: as chat messages, or as plain text."""
+
+
+def documents(task: PromptTask, as_chat: bool = False) -> list[dict[str, Any]]:
+    """The rendered examples as lm-eval documents (failed renders are left out here). A task
+    with prior turns carries them as ``history`` (sent as chat turns), or, with ``as_chat``
+    false, has them written into its input as plain blocks."""
     docs = []
     for rendered in task.examples:
         if rendered.input is None:
             continue
         choices = list(rendered.choices or ())
         target = rendered.target or ""
-        docs.append(
-            {
-                "id": rendered.example.id,
-                "input": rendered.input,
-                "target": target,
-                "choices": choices,
-                "gold_index": choices.index(target) if target in choices else 0,
-            }
-        )
+        doc: dict[str, Any] = {
+            "id": rendered.example.id,
+            "input": rendered.input,
+            "target": target,
+            "choices": choices,
+            "gold_index": choices.index(target) if target in choices else 0,
+        }
+        if task.has_turns and as_chat:
+            doc["history"] = [list(turn) for turn in rendered.history]
+        elif task.has_turns:
+            doc["input"] = plain_turns(rendered.history, rendered.input)
+        docs.append(doc)
     return docs
 
 
-def task_config(task: PromptTask, mode: Mode, docs: list[dict[str, Any]]) -> dict[str, Any]:
+def plain_turns(history: Sequence[tuple[str, str]], final: str) -> str:
+    """Prior turns and the final one as text, for a model without a chat template: each turn's
+    instruction and input, then ``Output:`` and its answer, blank lines between turns."""
+    blocks = [f"{user}\nOutput: {assistant}" for user, assistant in history]
+    return "\n\n".join([*blocks, f"{final}\nOutput:"])
+
+
+def has_chat_template(lm: Any) -> bool:
+    """The model (inside bioeval's request cache, if it is wrapped) has a chat template."""
+    tokenizer = getattr(getattr(lm, "lm", lm), "tokenizer", None)
+    return bool(getattr(tokenizer, "chat_template", None))
+
+
+def turns_as(lm: Any, chat: bool) -> str:
+    """How prior turns go to this model: chat models and models with a chat template get chat
+    messages, others plain text."""
+    return CHAT_TURNS if chat or has_chat_template(lm) else PLAIN_TURNS
+
+
+def _history_sampler() -> type:
+    """lm-eval's few-shot sampler, handing back each document's own prior turns as its
+    "few-shot examples": lm-eval then sends them as user / assistant messages before it."""
+    from lm_eval.api.samplers import ContextSampler
+
+    class HistorySampler(ContextSampler):
+        def sample(self, n: int, eval_doc: Any = None, df: Any = None, **kwargs: Any) -> list[dict[str, str]]:
+            turns = (eval_doc or {}).get("history") or []
+            return [{"input": user, "target": assistant} for user, assistant in turns]
+
+    return HistorySampler
+
+
+def task_config(task: PromptTask, mode: Mode, docs: list[dict[str, Any]], as_chat: bool = False) -> dict[str, Any]:
     """An lm-eval task config whose dataset is ``docs``."""
 
     def load_docs(**_: Any) -> Any:
@@ -63,6 +105,8 @@ def task_config(task: PromptTask, mode: Mode, docs: list[dict[str, Any]]) -> dic
         "output_type": OUTPUT_TYPE[mode],
         "metadata": {"version": task.prompt.version},
     }
+    if task.has_turns and as_chat:
+        config.update(fewshot_split="test", fewshot_config={"split": "test", "sampler": _history_sampler()})
     if mode is Mode.RANK:
         config.update(
             doc_to_choice="choices",
@@ -109,10 +153,12 @@ def evaluate_many(
     """Run several prompt tasks through lm-eval in one call, so the model batches requests
     across prompts; returns {task key: {example id: RawOutput}}."""
     configs = []
+    if any(task.has_turns for task, _ in units):
+        chat = turns_as(lm, chat) == CHAT_TURNS
     for task, mode in units:
-        docs = documents(task)
+        docs = documents(task, chat)
         if docs:
-            configs.append(task_config(task, mode, docs))
+            configs.append(task_config(task, mode, docs, chat))
     if not configs:
         return {}
     results = _run_lm_eval(lm, configs, chat)
@@ -138,13 +184,17 @@ def _run_lm_eval(lm: Any, configs: list[dict[str, Any]], chat: bool) -> Mapping[
     random.seed(DEFAULT_RANDOM_SEED)
     np.random.seed(DEFAULT_OTHER_SEED)
     set_torch_seed(DEFAULT_OTHER_SEED)
+    with_turns = {config["task"] for config in configs if "fewshot_config" in config}
     loaded = _task_manager().load(configs)
     for task_obj in loaded["tasks"].values():
-        task_obj.set_config(key="num_fewshot", value=0)  # bioeval renders its own examples
+        # bioeval renders its own examples; a task with prior turns has its sampler hand each
+        # document's own turns to lm-eval (one "shot" asks for them, however many there are)
+        shots = 1 if task_obj.config.task in with_turns else 0
+        task_obj.set_config(key="num_fewshot", value=shots)
         task_obj.set_fewshot_seed(seed=DEFAULT_OTHER_SEED)
     return lm_eval_evaluate(
         lm=lm, task_dict=loaded, log_samples=True, bootstrap_iters=0, apply_chat_template=chat,
-        fewshot_as_multiturn=False,
+        fewshot_as_multiturn=bool(with_turns),
     )
 
 

@@ -39,7 +39,7 @@ from bioeval.tasks.core.loading import (
     split_files,
 )
 from bioeval.tasks.core.registry import views_named
-from bioeval.tasks.core.schemas import Example
+from bioeval.tasks.core.schemas import Example, Schema
 from bioeval.tasks.core.spec import DatasetSpec, View
 from bioeval.tasks.core.validate import record_labels
 
@@ -68,6 +68,12 @@ class PromptTask:
     @property
     def output_kind(self) -> str:
         return self.info.output
+
+    @property
+    def has_turns(self) -> bool:
+        """Its examples are published instruction rows, sent as chat turns (their ``history``
+        first), as MedINST32's authors send them."""
+        return self.view.schema is Schema.INSTRUCTION
 
     @property
     def context(self) -> str:

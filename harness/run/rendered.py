@@ -19,6 +19,12 @@ class RenderedExample:
     target: str | None
     choices: tuple[str, ...] | None
     error: str | None = None
+    history: tuple[tuple[str, str], ...] = ()  # prior (user, assistant) turns the record carries
+
+
+def prior_turns(example: Example) -> tuple[tuple[str, str], ...]:
+    """The chat turns a record says come before its prompt (a MedINST row's ``history``)."""
+    return getattr(example.record, "history", ())
 
 
 def render_all(prompt: Prompt, view: View, examples: Sequence[Example]) -> list[RenderedExample]:
@@ -29,5 +35,7 @@ def render_all(prompt: Prompt, view: View, examples: Sequence[Example]) -> list[
         except TemplateError as error:
             out.append(RenderedExample(example, None, None, None, error=f"template: {error}"))
             continue
-        out.append(RenderedExample(example, rendered.input, rendered.target, rendered.choices))
+        out.append(
+            RenderedExample(example, rendered.input, rendered.target, rendered.choices, history=prior_turns(example))
+        )
     return out

@@ -21,8 +21,9 @@ from bioeval.run.runner import models_to_run
 from bioeval.rundir.reader import read_run_record
 from bioeval.rundir.records import RunRecord
 
-IGNORED_MODEL_FIELDS = ("gguf_path", "usage", "throughput")  # where the weights package is installed may move;
-# an API model's usage is what the interrupted attempt spent; a model's throughput, what it answered then
+IGNORED_MODEL_FIELDS = ("gguf_path", "usage", "throughput", "prior_turns")  # where the weights package is
+# installed may move; an API model's usage is what the interrupted attempt spent; a model's throughput,
+# what it answered then; how prior turns are sent is said as it runs
 
 
 def resumable_record(run_dir: Path) -> tuple[RunRecord, list[str]]:

@@ -19,7 +19,7 @@ from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model, unlo
 from bioeval.backends.usage import throughput_line, usage_line
 from bioeval.config.models import BASELINE, ModelSpec, model_aliases
 from bioeval.run.cache import CACHE_DIR, CachedLM, RequestCache
-from bioeval.run.engine import evaluate_many, quiet_libraries
+from bioeval.run.engine import evaluate_many, quiet_libraries, turns_as
 from bioeval.run.plan import PromptTask, RunPlan
 from bioeval.run.progress import RunProgress
 from bioeval.run.record import RunOptions, now, run_record
@@ -155,6 +155,8 @@ class Runner:
         units = [(task, self._mode(model, task)) for task in group]
         self.progress(f"[{model.name}] {group[0].view.name}: {len(group)} prompts in one engine call")
         started = time.monotonic()
+        if any(task.has_turns for task in group):
+            self._record_turns(model, turns_as(lm, model.chat), group[0].view.name)
         outputs = evaluate_many(lm, units, chat=model.chat)
         for task, mode in units:
             if unit_id(model, task, mode) not in self.done:
@@ -166,6 +168,15 @@ class Runner:
                 self._write_unit(model, task, mode, scored)
                 self.progress.units_done()
         self.progress(f"[{model.name}] {group[0].view.name}: {time.monotonic() - started:.1f}s")
+
+    def _record_turns(self, model: ModelSpec, how: str, view: str) -> None:
+        """Say, and record in run.json (``models.<name>.prior_turns``), how prior chat turns
+        (MedINST32's history) reach this model."""
+        entry = dict(self.record.models.get(model.name, {}))
+        if entry.get("prior_turns") != how:
+            self.progress(f"[{model.name}] {view}: prior turns and prompt sent as {how}")
+            entry["prior_turns"] = how
+            self.record = replace(self.record, models={**self.record.models, model.name: entry})
 
     def record_usage(self, model: ModelSpec, lm: object) -> None:
         """The backend's requests/s and tokens/s, and an API model's requests, retries, failures

@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from bioeval.metrics.types import AnnotatedText, Span
-from bioeval.tasks.core.schemas import EntailRecord, KBRecord, PairsRecord, QARecord, Record, TextRecord
+from bioeval.tasks.core.schemas import (
+    EntailRecord,
+    InstructionRecord,
+    KBRecord,
+    PairsRecord,
+    QARecord,
+    Record,
+    TextRecord,
+)
 
 
 def single_label(record: Record) -> str:
@@ -35,6 +43,12 @@ def label_set(record: Record) -> frozenset[str]:
     if not isinstance(record, TextRecord):
         raise TypeError(f"no label set on a {type(record).__name__}")
     return frozenset(record.labels)
+
+
+def output_text(record: Record) -> str:
+    if not isinstance(record, InstructionRecord):
+        raise TypeError(f"no published output on a {type(record).__name__}")
+    return record.output
 
 
 def annotated_text(record: Record) -> AnnotatedText:

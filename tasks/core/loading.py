@@ -12,12 +12,29 @@ from bioeval.tasks.core.validate import validate_records
 
 
 def split_files(spec: DatasetSpec, view: View, split: str, data_dir: Path) -> dict[str, Path]:
-    """{"<source>/<path>": absolute path} for the files a split reads."""
+    """{"<source>/<path>": absolute path} for the files a split reads (a file under a name an
+    earlier release gave it, ``SourceFile.old_paths``, where only that one is present)."""
     if split not in view.splits:
         raise BioevalError(
             f"task {view.name!r} has no split {split!r}; it has {sorted(view.splits)}"
         )
-    return {ref: data_dir / spec.name / ref for ref in view.splits[split]}
+    return {ref: present_path(spec, ref, data_dir) for ref in view.splits[split]}
+
+
+def present_path(spec: DatasetSpec, ref: str, data_dir: Path) -> Path:
+    """Where a declared file is: its path, or an older name of it that is present instead."""
+    path = data_dir / spec.name / ref
+    source_name, _, _ = ref.partition("/")
+    try:
+        old = spec.source_file(ref).old_paths
+    except KeyError:
+        return path
+    if not is_present(ref, path):
+        for old_path in old:
+            candidate = data_dir / spec.name / source_name / old_path
+            if candidate.is_file():
+                return candidate
+    return path
 
 
 def missing_files(spec: DatasetSpec, view: View, split: str, data_dir: Path) -> list[Path]:

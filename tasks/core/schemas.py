@@ -23,6 +23,7 @@ class Schema(str, enum.Enum):
     PAIRS = "pairs"
     TEXT = "text"
     T2T = "t2t"
+    INSTRUCTION = "instruction"  # a published instruction row (MedINST): not a BigBIO schema
 
 
 class TaskType(str, enum.Enum):
@@ -35,6 +36,7 @@ class TaskType(str, enum.Enum):
     STS = "STS"  # semantic similarity of a sentence pair
     DC = "DC"  # document / sentence classification (multi-label allowed)
     PICO = "PICO"  # PICO element extraction (token level)
+    INSTRUCT = "INSTRUCT"  # follow a published instruction row as it is (MedINST32)
 
 
 Span = tuple[int, int]
@@ -159,7 +161,19 @@ class T2TRecord:
     text_2_name: str
 
 
-Record = Union[KBRecord, QARecord, EntailRecord, PairsRecord, TextRecord, T2TRecord]
+@dataclass(frozen=True)
+class InstructionRecord:
+    """A published instruction row (MedINST's ``instruction``, ``input``, ``output`` and
+    ``history``: prior ``(user, assistant)`` turns, the demonstrations of a few-shot file)."""
+
+    id: str
+    instruction: str
+    input: str
+    output: str
+    history: tuple[tuple[str, str], ...] = ()
+
+
+Record = Union[KBRecord, QARecord, EntailRecord, PairsRecord, TextRecord, T2TRecord, InstructionRecord]
 
 RECORD_TYPES: Mapping[Schema, type] = {
     Schema.KB: KBRecord,
@@ -168,6 +182,7 @@ RECORD_TYPES: Mapping[Schema, type] = {
     Schema.PAIRS: PairsRecord,
     Schema.TEXT: TextRecord,
     Schema.T2T: T2TRecord,
+    Schema.INSTRUCTION: InstructionRecord,
 }
 
 

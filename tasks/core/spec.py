@@ -37,6 +37,7 @@ class SourceFile:
     url: str | None = None  # where the publisher serves it (None: not downloadable)
     sha256: str | None = None  # of the file as served; checked on download
     archive_member: str | None = None  # when ``url`` is an archive: the member to extract
+    old_paths: tuple[str, ...] = ()  # names earlier releases gave the file; read when ``path`` is absent
 
     @property
     def is_folder(self) -> bool:

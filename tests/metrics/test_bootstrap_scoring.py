@@ -153,13 +153,16 @@ def test_registry_entries_are_complete() -> None:
         "accuracy", "pearson", "entity_f1", "entity_f1_relaxed", "rouge1",
         "token_f1", "micro_f1", "example_f1", "macro_f1", "example_f1_blue", "label_micro_f1",
         "entity_f1_exact_lower", "pico_bow_micro_f1", "pair_rows_micro_f1",
+        # MedINST32's rules
+        "rougeL", "squad_f1", "squad_em", "label_macro_f1", "bracket_entity_f1", "hoc_label_f1",
+        "bio_tag_f1", "biosses_mse",
     }
     for name, spec in METRICS.items():
         assert spec.name == name and spec.description
         assert all(kind in PARSERS for kind in spec.output_kinds), name
         assert OUTPUT_KIND[name] == spec.output_kinds[0]
         low, high = spec.value_range
-        assert low < high and spec.higher_is_better
+        assert low < high and spec.higher_is_better == (name != "biosses_mse")
     assert "negative" in METRICS["micro_f1"].options
 
 

@@ -28,6 +28,7 @@ EXPECTED = {
     "ddi_corpus",
     "ebm_pico",
     "n2c2_2010",
+    "medinst32",
 }
 PINNED_URL = re.compile(r"^https://raw\.githubusercontent\.com/[^/]+/[^/]+/[0-9a-f]{40}/")
 
@@ -64,6 +65,9 @@ def test_view_labels_metrics_and_label_text(pair) -> None:  # noqa: ANN001
     if view.schema is Schema.PAIRS:
         assert view.metrics == ("pearson",)
         return
+    if view.schema is Schema.INSTRUCTION:  # MedINST32: published rows scored by the authors' rules
+        assert view.labels is None and view.metrics[-2:] == ("rougeL", "squad_f1")
+        return
     assert view.labels, "closed label set (classes or entity types)"
     if view.task is TaskType.NER:
         assert view.metrics == ("entity_f1", "entity_f1_relaxed", "rouge1", "entity_f1_exact_lower")
@@ -76,7 +80,7 @@ def test_view_labels_metrics_and_label_text(pair) -> None:  # noqa: ANN001
 
 def test_suites_name_registered_views() -> None:
     suites = all_suites()
-    assert set(suites) == {"bigbio-zeroshot", "blurb", "blue"}
+    assert set(suites) == {"bigbio-zeroshot", "blurb", "blue", "medinst32", "medinst32-zs"}
     for suite in suites.values():
         for task in suite.tasks:
             assert len(views_named(task)) == 1, task
