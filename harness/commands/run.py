@@ -22,6 +22,17 @@ def _names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",")]
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (``--permute-choices``, ``--max-gen-toks``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
+    return value
+
+
 def check_names(flag: str, names: list[str] | None) -> None:
     """Refuse an empty list and empty items (``--tasks ''``, ``--model a,,b``, a stray comma)."""
     if names is None:
@@ -89,6 +100,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
                         help="auto: rank answer choices by log-likelihood where possible; "
                         "generate: always generate and parse")
+    parser.add_argument("--permute-choices", type=_positive, default=1, metavar="K",
+                        help="evaluate every multiple-choice question under K orders of its options "
+                        "(the publisher's first, the others seeded by --seed; default 1: as published)")
+    parser.add_argument("--max-gen-toks", type=_positive, default=None, metavar="N",
+                        help="tokens a generated answer may have (default: per output kind; give "
+                        "room, e.g. 512, to the cot family's reasoning)")
     parser.add_argument("--download", action="store_true",
                         help="first fetch the public files the tasks need and the data directory "
                         "lacks (sha256-checked; mirrors via $BIOEVAL_URL_REWRITE)")
@@ -229,6 +246,7 @@ def plan_run(args: argparse.Namespace, data_dir: Path):  # noqa: ANN201 - RunPla
     return build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
         sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
+        permute_choices=args.permute_choices,
     )
 
 
@@ -259,6 +277,8 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
         seed=args.seed,
         fewshot=args.fewshot,
         split=args.split,
+        permute_choices=args.permute_choices,
+        max_gen_toks=args.max_gen_toks,
     )
 
 

@@ -28,6 +28,7 @@ from bioeval.io import safe_name
 from bioeval.metrics.types import MetricOptions
 from bioeval.rundir.records import BaselineInfo, PromptInfo
 from bioeval.run.fewshot import draw_shots, with_shots
+from bioeval.run.permute import Shown, permuted
 from bioeval.run.rendered import RenderedExample, render_all
 from bioeval.config.suites import all_suites, suites_asked
 from bioeval.tasks.core.loading import (
@@ -38,7 +39,9 @@ from bioeval.tasks.core.loading import (
     split_files,
 )
 from bioeval.tasks.core.registry import views_named
-from bioeval.tasks.core.schemas import Example
+from bioeval.task_types import task_type
+from bioeval.tasks.core.schemas import Example, QARecord
+from bioeval.tasks.readers.multiple_choice import LETTERS
 from bioeval.tasks.core.spec import DatasetSpec, View
 from bioeval.tasks.core.validate import record_labels
 
@@ -143,6 +146,8 @@ def majority_answer(
 ) -> BaselineInfo:
     """The most frequent rendered target of ``train``; ties go to the one sorting first. An
     empty label list (no label) is answered "none", which the label-list parser reads as such."""
+    if task_type(view.task).answer_by_position:
+        return majority_position(train, source)
     targets = Counter(r.target for r in train if r.target is not None)
     if not targets:
         raise BioevalError(f"prompt {prompt.name!r} renders no target on {view.name} {source}")
@@ -151,6 +156,20 @@ def majority_answer(
     if kind == "label_list" and not answer.strip():
         answer = NO_LABEL
     return BaselineInfo(answer, source)
+
+
+def majority_position(train: Sequence[RenderedExample], source: str) -> BaselineInfo:
+    """A multiple-choice baseline: the letter of the most frequent answer position (ties to the
+    first letter), answered at that position whatever the prompt ranks (letters or texts)."""
+    positions = Counter(
+        r.example.record.choices.index(r.example.record.answer[0])
+        for r in train if isinstance(r.example.record, QARecord) and r.example.record.answer
+    )
+    if not positions:
+        raise BioevalError(f"no answered question in the {source}")
+    best = max(positions.values())
+    letter = LETTERS[min(p for p, count in positions.items() if count == best)]
+    return BaselineInfo(letter, f"{source}, by answer position")
 
 
 def baseline_examples(
@@ -202,13 +221,16 @@ def build_plan(
     quantize: str | None = None,
     base_url: str | None = None,
     model_args: Mapping[str, Any] | None = None,
+    permute_choices: int = 1,
 ) -> RunPlan:
     """Resolve and check everything before a model loads.
 
     ``limit`` keeps the first N examples of each task, ``sample`` a random N (seeded, in file
     order); ``skip_missing`` drops tasks whose files are absent instead of failing; ``fewshot``
     shows K training examples before each (see ``bioeval.run.fewshot``); ``quantize``,
-    ``base_url`` and ``model_args`` are the command line's model settings (config.overrides).
+    ``base_url`` and ``model_args`` are the command line's model settings (config.overrides);
+    ``permute_choices`` K evaluates every prompt with answer choices on K orders of each
+    multiple-choice question's options (``bioeval.run.permute``).
     """
     models = with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize)
     for model in models:
@@ -233,8 +255,10 @@ def build_plan(
             files.extend(split_files(spec, view, view.train_split, data_dir).values())
         train, source = baseline_examples(spec, view, full, data_dir)
         shots[view.name] = draw_shots(view, train if has_train else None, fewshot, seed, full)
+        shown = permuted(examples, permute_choices, seed)
         for prompt in chosen_prompts[view.name]:
-            task = prompt_task(spec, view, prompt, examples, full, train, source)
+            asked = shown if prompt.answer_choices else examples
+            task = prompt_task(spec, view, prompt, asked, full, train, source)
             tasks.append(replace(task, examples=tuple(with_shots(prompt, view, shots[view.name], task.examples))))
     notes.extend(reading_notes(tasks))
     unique_files = tuple(dict.fromkeys(file for path in files for file in _files_under(path)))
@@ -299,7 +323,7 @@ def prompt_task(
     spec: DatasetSpec,
     view: View,
     prompt: Prompt,
-    examples: Sequence[Example],
+    examples: Sequence[Example | Shown],
     full: Sequence[Example],
     train: Sequence[Example],
     source: str,

@@ -14,6 +14,7 @@ from bioeval import __version__
 from bioeval.config.models import ModelSpec
 from bioeval.io import sha256_file
 from bioeval.rundir.records import RunRecord
+from bioeval.run.permute import PERMUTATIONS
 from bioeval.run.plan import RunPlan
 
 PACKAGES = ("lm-eval", "transformers", "torch", "accelerate", "datasets", "vllm", "rouge-score", "scipy", "numpy")
@@ -32,6 +33,8 @@ class RunOptions:
     seed: int = 0
     fewshot: int = 0
     split: str | None = None  # --split: evaluate on this split instead of each task's own
+    permute_choices: int = 1  # --permute-choices K: orders of each multiple-choice question's options
+    max_gen_toks: int | None = None  # --max-gen-toks: a generated answer's token budget (None: per kind)
 
 
 def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) -> RunRecord:
@@ -51,6 +54,9 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
             "seed": options.seed,
             "fewshot": options.fewshot,
             "split": options.split,
+            "permute_choices": options.permute_choices,
+            "permutations": PERMUTATIONS if options.permute_choices > 1 else None,
+            "max_gen_toks": options.max_gen_toks,
             "batch_size": options.batch_size,
             "device": options.device,
             "mode": options.mode,

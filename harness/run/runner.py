@@ -64,9 +64,12 @@ def score_unit(task: PromptTask, outputs: Mapping[str, RawOutput], mode: Mode) -
     """Every example of a prompt task with the engine's output for it, scored."""
     on_annotation = task_type(task.view.task).scored_on_annotation
     outcomes = [
-        outcome_of(
-            r.example.id, (r.input, r.target, r.choices, r.error), outputs.get(r.example.id),
-            annotated_text(r.example.record) if on_annotation and isinstance(r.example.record, KBRecord) else None,
+        replace(
+            outcome_of(
+                r.example.id, (r.input, r.target, r.choices, r.error), outputs.get(r.example.id),
+                annotated_text(r.example.record) if on_annotation and isinstance(r.example.record, KBRecord) else None,
+            ),
+            options=r.options, permutation=r.permutation, order=r.order,
         )
         for r in task.examples
     ]

@@ -28,6 +28,9 @@ EXPECTED = {
     "ddi_corpus",
     "ebm_pico",
     "n2c2_2010",
+    "medqa",  # issue 22: medical multiple-choice exams
+    "mmlu",
+    "medmcqa",
 }
 PINNED_URL = re.compile(r"^https://raw\.githubusercontent\.com/[^/]+/[^/]+/[0-9a-f]{40}/")
 
@@ -64,6 +67,9 @@ def test_view_labels_metrics_and_label_text(pair) -> None:  # noqa: ANN001
     if view.schema is Schema.PAIRS:
         assert view.metrics == ("pearson",)
         return
+    if view.task is TaskType.MCQA:  # each question has its own options
+        assert view.labels is None and view.metrics == ("accuracy",)
+        return
     assert view.labels, "closed label set (classes or entity types)"
     if view.task is TaskType.NER:
         assert view.metrics == ("entity_f1", "entity_f1_relaxed", "rouge1")
@@ -76,7 +82,7 @@ def test_view_labels_metrics_and_label_text(pair) -> None:  # noqa: ANN001
 
 def test_suites_name_registered_views() -> None:
     suites = all_suites()
-    assert set(suites) == {"bigbio-zeroshot", "blurb", "blue"}
+    assert set(suites) == {"bigbio-zeroshot", "blurb", "blue", "mmlu-medical", "open-medical"}
     for suite in suites.values():
         for task in suite.tasks:
             assert len(views_named(task)) == 1, task
