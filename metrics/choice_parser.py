@@ -9,7 +9,8 @@ the option texts in the order the prompt showed them (``choices[i]`` stands for
    "answer is option B" in the text (the letter in capitals);
 2. the answer at the start: "B", "(B)", "B.", "Answer: B", "B. <its text>", or an option's text
    (``bioeval.metrics.parsers.read_label``);
-3. the same on the last non-empty line ("... So the correct option is the bladder").
+   also after a leading article ("The kidney.");
+3. the same on the last non-empty line of a longer answer.
 
 Anything else is unparsed, with the reason; a letter beyond the options is never guessed.
 """
@@ -27,6 +28,8 @@ _FINAL = re.compile(
     r"(?i:answer)\s*(?:(?i:is|would\s+be|should\s+be)\s*)?[:\-]?\s*(?:(?i:option|choice)\s*)?"
     r"[\(\[*]*([A-Z])(?![A-Za-z0-9])"
 )
+
+_ARTICLE = re.compile(r"^\s*(?:the|an?)\s+", re.IGNORECASE)
 
 
 def final_answer_index(text: str, count: int) -> int | None:
@@ -48,10 +51,11 @@ def parse_option(text: str, choices: Sequence[str], options: Sequence[str] | Non
     if index is not None:
         return Prediction(value=choices[index], raw=text)
     value, error = read_label(text, shown)
-    if value is None:
-        lines = [line for line in text.strip().splitlines() if line.strip()]
-        if len(lines) > 1:
-            value, _ = read_label(lines[-1], shown)
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    attempts = [_ARTICLE.sub("", text, count=1), *(lines[-1:] if len(lines) > 1 else [])]
+    for attempt in attempts:
+        if value is None:
+            value, _ = read_label(attempt, shown)
     if value is None:
         return Prediction(value=None, raw=text, error=error)
     return Prediction(value=choices[shown.index(value)], raw=text)

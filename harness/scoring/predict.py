@@ -21,6 +21,7 @@ from typing import Any
 from bioeval.errors import BioevalError
 from bioeval.metrics.choice_parser import parse_option
 from bioeval.metrics.parsers import PARSERS
+from bioeval.metrics.permutation import OrderedAnswer, permutation_scores
 from bioeval.metrics.types import AnnotatedText, Comparison, Prediction, Score
 from bioeval.rundir.records import Mode, PromptInfo, SampleRow
 from bioeval.scoring.gold import annotated_from_json, to_json
@@ -171,7 +172,24 @@ def score_outcomes(info: PromptInfo, mode: Mode, outcomes: Sequence[Outcome], co
     references = tuple(gold(info, outcome, context) for outcome in outcomes)
     options = info.metric_options.to_json()
     scores = tuple(scoring.score(m, predictions, references, options=options) for m in info.metrics)
-    return ScoredUnit(tuple(outcomes), predictions, references, scores)
+    permuted = permutation_scores(ordered_answers(outcomes, predictions, references))
+    return ScoredUnit(tuple(outcomes), predictions, references, (*scores, *permuted))
+
+
+def ordered_answers(
+    outcomes: Sequence[Outcome], predictions: Sequence[Prediction], references: Sequence[Any]
+) -> list[OrderedAnswer]:
+    """The answers of questions asked under ``--permute-choices`` orders, by position shown
+    (questions whose template failed are left out)."""
+    answers = []
+    for outcome, prediction, reference in zip(outcomes, predictions, references):
+        choices = outcome.choices or ()
+        if outcome.permutation is None or outcome.order is None or reference not in choices:
+            continue
+        chosen = choices.index(prediction.value) if prediction.error is None and prediction.value in choices else None
+        question = outcome.id.removesuffix(f"@p{outcome.permutation}")
+        answers.append(OrderedAnswer(question, outcome.permutation, outcome.order, chosen, choices.index(reference)))
+    return answers
 
 
 def compare_with_baseline(info: PromptInfo, model: ScoredUnit, baseline: ScoredUnit) -> list[Comparison]:
