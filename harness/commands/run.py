@@ -33,6 +33,20 @@ def _positive(text: str) -> int:
     return value
 
 
+MODES = {"auto": "auto", "loglikelihood": "auto", "generate": "generate"}
+
+
+def _modes(text: str) -> tuple[str, ...]:
+    """``--mode``: one mode, or two different ones separated by a comma."""
+    names = tuple(part.strip() for part in text.split(","))
+    unknown = [name for name in names if name not in MODES]
+    if unknown or len(names) > 2 or len({MODES[n] for n in names}) != len(names):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected auto, loglikelihood, generate, or loglikelihood,generate"
+        )
+    return names
+
+
 def check_names(flag: str, names: list[str] | None) -> None:
     """Refuse an empty list and empty items (``--tasks ''``, ``--model a,,b``, a stray comma)."""
     if names is None:
@@ -97,9 +111,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "precision, overriding an alias's default)")
     parser.add_argument("--skip-missing", action="store_true",
                         help="leave out tasks whose data files are absent (say which) instead of failing")
-    parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
-                        help="auto: rank answer choices by log-likelihood where possible; "
-                        "generate: always generate and parse")
+    parser.add_argument("--mode", type=_modes, default=("auto",),
+                        help="auto (or loglikelihood): rank answer choices by log-likelihood where "
+                        "possible; generate: always generate and parse; loglikelihood,generate: both, "
+                        "each model also run as <model>@generate, side by side in reports")
     parser.add_argument("--permute-choices", type=_positive, default=1, metavar="K",
                         help="evaluate every multiple-choice question under K orders of its options "
                         "(the publisher's first, the others seeded by --seed; default 1: as published)")
@@ -246,7 +261,7 @@ def plan_run(args: argparse.Namespace, data_dir: Path):  # noqa: ANN201 - RunPla
     return build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
         sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
-        permute_choices=args.permute_choices,
+        permute_choices=args.permute_choices, modes=args.mode,
     )
 
 
@@ -268,7 +283,7 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
     return RunOptions(
         batch_size=args.batch_size,
         device=None if args.device == "auto" else args.device,
-        mode=args.mode,
+        mode=MODES[args.mode[0]] if len(args.mode) == 1 else ",".join(args.mode),
         command=tuple(sys.argv),
         arguments=arguments,
         prompt_selectors=tuple(args.prompts or ()),

@@ -55,6 +55,7 @@ class ModelSpec:
     api_key_env: str | None = None
     args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     quantize: str | None = None  # one of QUANTIZE (hf backend)
+    mode: str | None = None  # "generate": this entry generates (``--mode loglikelihood,generate``)
 
 
 def _config_text() -> tuple[str, str]:

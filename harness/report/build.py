@@ -44,7 +44,7 @@ class ReportOptions:
     plots: bool = False
     plots_dir: Path | None = None
     output: Path | None = None
-    layout: str | None = None  # "bigbio" or "biomistral-nlu": the paper's tables
+    layout: str | None = None  # "bigbio", "biomistral-nlu" or "medinst-mmlu": the paper's tables
     folds: int = 5  # cross-validation folds for the honest best prompt
     max_examples: int = 100  # HTML drill-down: examples embedded per (model, task, prompt)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.config.models import ModelSpec, resolve_model
+from bioeval.config.models import BASELINE, ModelSpec, resolve_model
 from bioeval.config.overrides import with_overrides
 from bioeval.prompting.select import (
     prompts_for_view,
@@ -87,6 +87,19 @@ class RunPlan:
     suites: tuple[str, ...] = ()  # suites the run stands for (named, or all of whose tasks it plans)
     fewshot: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # task -> ids of its shots
     notes: tuple[str, ...] = ()  # what the user should know, e.g. a --sample larger than a split
+
+
+GENERATE_SUFFIX = "@generate"
+
+
+def with_modes(models: Sequence[ModelSpec], modes: Sequence[str]) -> tuple[ModelSpec, ...]:
+    """Under ``--mode loglikelihood,generate`` every model (not the baseline) is also run as
+    ``<name>@generate``, which generates and parses every answer, so reports put the two modes
+    side by side as two columns; a single mode leaves the models as they are."""
+    if "generate" not in modes or len(modes) < 2:
+        return tuple(models)
+    generating = [replace(m, name=f"{m.name}{GENERATE_SUFFIX}", mode="generate") for m in models if m.backend != BASELINE]
+    return (*models, *generating)
 
 
 def expand_task_names(names: Sequence[str]) -> list[str]:
@@ -222,6 +235,7 @@ def build_plan(
     base_url: str | None = None,
     model_args: Mapping[str, Any] | None = None,
     permute_choices: int = 1,
+    modes: Sequence[str] = (),
 ) -> RunPlan:
     """Resolve and check everything before a model loads.
 
@@ -230,9 +244,12 @@ def build_plan(
     shows K training examples before each (see ``bioeval.run.fewshot``); ``quantize``,
     ``base_url`` and ``model_args`` are the command line's model settings (config.overrides);
     ``permute_choices`` K evaluates every prompt with answer choices on K orders of each
-    multiple-choice question's options (``bioeval.run.permute``).
+    multiple-choice question's options (``bioeval.run.permute``); ``modes`` two scoring modes
+    (``--mode loglikelihood,generate``): see ``with_modes``.
     """
-    models = with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize)
+    models = with_modes(
+        with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize), modes
+    )
     for model in models:
         check_backend(model)
     views, skipped = views_to_run(task_names, split, data_dir, skip_missing)

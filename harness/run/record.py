@@ -77,6 +77,8 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
 
 def model_info(model: ModelSpec) -> dict[str, Any]:
     info = asdict(model)
+    if info.get("mode") is None:
+        info.pop("mode", None)  # recorded only for a --mode loglikelihood,generate entry
     if model.gguf is not None:
         from bioeval.backends.gguf import gguf_file
 

@@ -18,6 +18,7 @@ from typing import Any
 from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model, unload_model
 from bioeval.backends.usage import throughput_line, usage_line
 from bioeval.config.models import BASELINE, ModelSpec, model_aliases
+from bioeval.prompts.library import REASONING_FAMILIES
 from bioeval.run.cache import CACHE_DIR, CachedLM, RequestCache
 from bioeval.run.engine import evaluate_many, quiet_libraries
 from bioeval.run.plan import PromptTask, RunPlan
@@ -41,7 +42,9 @@ from bioeval.tasks.core.schemas import KBRecord
 
 
 def choose_mode(task: PromptTask, model: ModelSpec, requested: str) -> Mode:
-    can_rank = task.output_kind == "label" and bool(task.prompt.answer_choices)
+    can_rank = task.output_kind == "label" and bool(task.prompt.answer_choices) and (
+        task.prompt.family not in REASONING_FAMILIES
+    )
     if requested == "generate" or not can_rank or not SCORES_LOGLIKELIHOOD.get(model.backend, False):
         return Mode.GENERATE
     return Mode.RANK
@@ -127,7 +130,7 @@ class Runner:
         self.folder.write_run(self.record)
 
     def _mode(self, model: ModelSpec, task: PromptTask) -> Mode:
-        return choose_mode(task, model, self.options.mode)
+        return choose_mode(task, model, model.mode or self.options.mode)
 
     def _load(self, model: ModelSpec) -> Any:
         answers = {task.key: task.baseline.answer for task in self.plan.tasks}
@@ -147,7 +150,7 @@ class Runner:
         units = [(task, self._mode(model, task)) for task in group]
         self.progress(f"[{model.name}] {group[0].view.name}: {len(group)} prompts in one engine call")
         started = time.monotonic()
-        outputs = evaluate_many(lm, units, chat=model.chat)
+        outputs = evaluate_many(lm, units, chat=model.chat, max_gen_toks=self.options.max_gen_toks)
         for task, mode in units:
             if unit_id(model, task, mode) not in self.done:
                 self._write_unit(model, task, mode, score_unit(task, outputs.get(task.key, {}), mode))
