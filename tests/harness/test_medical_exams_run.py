@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.model
 
 TASKS = "medqa,medmcqa,mmlu-medical"
-PROMPTS = "letters_listed,question_only_cloze"
+PROMPTS = "letters_listed"  # the option texts ranked: tests/harness/test_export_medical_exams.py
 
 
 def bioeval(*args: str) -> list[str]:
@@ -59,7 +59,7 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 def run(out: Path, data_dir: Path, environment: dict[str, str], *extra: str) -> None:
     done = subprocess.run(
-        bioeval("run", "--model", "smollm2-135m", "--tasks", TASKS, "--prompts", PROMPTS, "--limit", "2",
+        bioeval("run", "--model", "smollm2-135m", "--tasks", TASKS, "--prompts", PROMPTS, "--limit", "1",
                 "--data-dir", str(data_dir), "--output", str(out), *extra),
         env=environment, capture_output=True, text=True, timeout=1800,
     )
@@ -84,19 +84,18 @@ TASK_NAMES = ["medqa", "medmcqa", "mmlu_anatomy", "mmlu_clinical_knowledge", "mm
               "mmlu_college_medicine", "mmlu_medical_genetics", "mmlu_professional_medicine"]
 
 
-def test_every_exam_task_is_scored_under_both_ways_of_ranking(plain: Path) -> None:
+def test_every_exam_task_is_scored(plain: Path) -> None:
     scores = rows(plain / "scores.jsonl")
     found = {(r["model"], r["task"], r["prompt"]) for r in scores if r["metric"] == "accuracy"}
     for model in ("smollm2-135m", "majority"):
         for task in TASK_NAMES:
             for prompt in PROMPTS.split(","):
                 assert (model, task, prompt) in found
-    assert all(r["n"] == 2 and r["metric"] == "accuracy" for r in scores)
+    assert all(r["n"] == 1 and r["metric"] == "accuracy" for r in scores)
     letters = rows(plain / "samples" / "smollm2-135m" / "medqa" / "letters_listed.jsonl")
-    cloze = rows(plain / "samples" / "smollm2-135m" / "medqa" / "question_only_cloze.jsonl")
     assert letters[0]["choices"] == ["A", "B", "C", "D"] and letters[0]["gold"] == "B"
-    assert cloze[0]["choices"] == cloze[0]["options"] and cloze[0]["gold"] == cloze[0]["options"][1]
-    assert "permutation" not in letters[0]
+    assert letters[0]["options"][1] == "Tell the attending that he cannot fail to disclose this mistake"
+    assert "permutation" not in letters[0] and letters[0]["prediction"] in "ABCD"
 
 
 def test_permuted_run_reports_every_order_and_keeps_the_publishers_first(plain: Path, permuted: Path) -> None:
@@ -108,11 +107,13 @@ def test_permuted_run_reports_every_order_and_keeps_the_publishers_first(plain: 
                        "position_bias"}
     plain_rows = rows(plain / "samples" / "smollm2-135m" / "medqa" / "letters_listed.jsonl")
     samples = rows(permuted / "samples" / "smollm2-135m" / "medqa" / "letters_listed.jsonl")
-    assert len(samples) == 6 and [s["permutation"] for s in samples] == [0, 0, 1, 1, 2, 2]
+    assert [s["permutation"] for s in samples] == [0, 1, 2]
+    assert len({tuple(s["order"]) for s in samples}) == 3 and samples[0]["order"] == [0, 1, 2, 3]
     identity = [s for s in samples if s["permutation"] == 0]
     assert [s["prediction"] for s in identity] == [r["prediction"] for r in plain_rows]
     for sample in samples:
-        original = plain_rows[0] if sample["id"].split("@")[0] == plain_rows[0]["id"] else plain_rows[1]
+        original = plain_rows[0]
+        assert sample["id"].split("@")[0] == original["id"]
         assert sample["options"] == [original["options"][i] for i in sample["order"]]
         shown = [line.split(". ", 1)[1] for line in sample["input"].splitlines() if line[:3] in ("A. ", "B. ", "C. ", "D. ")]
         assert shown == sample["options"]
@@ -136,7 +137,7 @@ def test_a_permuted_run_killed_and_resumed_gives_the_same_orders_and_scores(
     permuted: Path, data_dir: Path, environment: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "killed"
-    command = bioeval("run", "--model", "smollm2-135m", "--tasks", TASKS, "--prompts", PROMPTS, "--limit", "2",
+    command = bioeval("run", "--model", "smollm2-135m", "--tasks", TASKS, "--prompts", PROMPTS, "--limit", "1",
                       "--data-dir", str(data_dir), "--output", str(out), "--permute-choices", "3")
     process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sent_log = out / "cache" / "smollm2-135m.sent.jsonl"
