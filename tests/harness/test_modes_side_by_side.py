@@ -40,7 +40,7 @@ def test_each_prompt_is_ranked_and_generated(run_dir: Path) -> None:
     assert record["config"]["mode"] == "loglikelihood,generate" and record["config"]["max_gen_toks"] == 24
     assert record["models"]["smollm2-135m@generate"]["mode"] == "generate"
     assert "mode" not in record["models"]["smollm2-135m"]
-    generated = rows(run_dir / "samples" / "smollm2-135m_generate" / "mmlu_anatomy"  # safe_name / "letters_listed.jsonl")
+    generated = rows(run_dir / "samples" / "smollm2-135m_generate" / "mmlu_anatomy" / "letters_listed.jsonl")  # safe_name
     assert all("choice_logliks" not in r and r["output"] for r in generated)
     ranked = rows(run_dir / "samples" / "smollm2-135m" / "mmlu_anatomy" / "letters_listed.jsonl")
     assert all(len(r["choice_logliks"]) == 4 for r in ranked)
