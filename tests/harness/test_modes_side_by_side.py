@@ -47,9 +47,22 @@ def test_each_prompt_is_ranked_and_generated(run_dir: Path) -> None:
 
 
 def test_generations_are_cut_at_max_gen_toks(run_dir: Path) -> None:
-    cached = [json.loads(line) for line in (run_dir / "cache" / "smollm2-135m.jsonl").read_text(encoding="utf-8").splitlines()]
-    text = json.dumps(cached)
-    assert '"max_gen_toks": 24' in text and '"max_gen_toks": 512' not in text
+    cot = rows(run_dir / "samples" / "smollm2-135m" / "mmlu_anatomy" / "cot_step_by_step.jsonl")
+    assert all(0 < len(r["output"].split()) <= 24 for r in cot)  # 24 tokens are at most 24 words
+
+
+def test_generation_budget_per_prompt(shared_data: Path) -> None:
+    from bioeval.rundir.records import Mode
+    from bioeval.run.engine import documents, task_config
+    from bioeval.run.plan import build_plan
+
+    plan = build_plan(["majority"], ["mmlu_anatomy"], ["cot_step_by_step", "letters_listed"], shared_data, limit=1)
+    budgets = {
+        task.prompt.name: [task_config(task, Mode.GENERATE, documents(task), given)["generation_kwargs"]["max_gen_toks"]
+                           for given in (None, 24)]
+        for task in plan.tasks
+    }
+    assert budgets == {"cot_step_by_step": [512, 24], "letters_listed": [16, 24]}
 
 
 def test_the_report_puts_the_modes_side_by_side(run_dir: Path) -> None:
