@@ -260,8 +260,8 @@ def plan_run(args: argparse.Namespace, data_dir: Path):  # noqa: ANN201 - RunPla
 
     return build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
-        sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
         permute_choices=args.permute_choices, modes=args.mode,
+        sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
     )
 
 
@@ -291,9 +291,9 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
         sample=args.sample,
         seed=args.seed,
         fewshot=args.fewshot,
-        split=args.split,
         permute_choices=args.permute_choices,
         max_gen_toks=args.max_gen_toks,
+        split=args.split,
     )
 
 

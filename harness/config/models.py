@@ -50,12 +50,12 @@ class ModelSpec:
     chat: bool = False
     params: str | None = None
     study: str | None = None
+    mode: str | None = None  # "generate": this entry generates (``--mode loglikelihood,generate``)
     notes: str = ""
     base_url: str | None = None
     api_key_env: str | None = None
     args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     quantize: str | None = None  # one of QUANTIZE (hf backend)
-    mode: str | None = None  # "generate": this entry generates (``--mode loglikelihood,generate``)
 
 
 def _config_text() -> tuple[str, str]:

@@ -231,25 +231,20 @@ def build_plan(
     seed: int = 0,
     fewshot: int = 0,
     split: str | None = None,
+    permute_choices: int = 1,  # --permute-choices K: see bioeval.run.permute
+    modes: Sequence[str] = (),  # --mode loglikelihood,generate: see with_modes
     quantize: str | None = None,
     base_url: str | None = None,
     model_args: Mapping[str, Any] | None = None,
-    permute_choices: int = 1,
-    modes: Sequence[str] = (),
 ) -> RunPlan:
     """Resolve and check everything before a model loads.
 
     ``limit`` keeps the first N examples of each task, ``sample`` a random N (seeded, in file
     order); ``skip_missing`` drops tasks whose files are absent instead of failing; ``fewshot``
     shows K training examples before each (see ``bioeval.run.fewshot``); ``quantize``,
-    ``base_url`` and ``model_args`` are the command line's model settings (config.overrides);
-    ``permute_choices`` K evaluates every prompt with answer choices on K orders of each
-    multiple-choice question's options (``bioeval.run.permute``); ``modes`` two scoring modes
-    (``--mode loglikelihood,generate``): see ``with_modes``.
+    ``base_url`` and ``model_args`` are the command line's model settings (config.overrides).
     """
-    models = with_modes(
-        with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize), modes
-    )
+    models = with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize)
     for model in models:
         check_backend(model)
     views, skipped = views_to_run(task_names, split, data_dir, skip_missing)
@@ -281,7 +276,7 @@ def build_plan(
     unique_files = tuple(dict.fromkeys(file for path in files for file in _files_under(path)))
     planned = [view.name for _, view in views]
     return RunPlan(
-        models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files,
+        models=with_modes(models, modes), tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files,
         skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]), notes=tuple(notes),
         fewshot={name: tuple(e.id for e in chosen) for name, chosen in shots.items() if chosen},
     )

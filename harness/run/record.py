@@ -32,9 +32,9 @@ class RunOptions:
     sample: int | None = None
     seed: int = 0
     fewshot: int = 0
-    split: str | None = None  # --split: evaluate on this split instead of each task's own
     permute_choices: int = 1  # --permute-choices K: orders of each multiple-choice question's options
     max_gen_toks: int | None = None  # --max-gen-toks: a generated answer's token budget (None: per kind)
+    split: str | None = None  # --split: evaluate on this split instead of each task's own
 
 
 def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) -> RunRecord:
@@ -53,10 +53,10 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
             "sample": options.sample,
             "seed": options.seed,
             "fewshot": options.fewshot,
-            "split": options.split,
             "permute_choices": options.permute_choices,
             "permutations": PERMUTATIONS if options.permute_choices > 1 else None,
             "max_gen_toks": options.max_gen_toks,
+            "split": options.split,
             "batch_size": options.batch_size,
             "device": options.device,
             "mode": options.mode,
