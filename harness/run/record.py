@@ -35,6 +35,8 @@ class RunOptions:
     permute_choices: int = 1  # --permute-choices K: orders of each multiple-choice question's options
     max_gen_toks: int | None = None  # --max-gen-toks: a generated answer's token budget (None: per kind)
     split: str | None = None  # --split: evaluate on this split instead of each task's own
+    examples_range: tuple[int, int] | None = None  # --examples START:END (a shard's part of each task)
+    baseline: bool = True  # False (--no-baseline): a shard, whose run folder of shards holds the baseline
 
 
 def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) -> RunRecord:
@@ -57,6 +59,8 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
             "permutations": PERMUTATIONS if options.permute_choices > 1 else None,
             "max_gen_toks": options.max_gen_toks,
             "split": options.split,
+            "examples": list(options.examples_range) if options.examples_range else None,
+            "baseline": options.baseline,
             "batch_size": options.batch_size,
             "device": options.device,
             "mode": options.mode,
