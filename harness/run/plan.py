@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.config.models import BASELINE, ModelSpec, resolve_model
+from bioeval.config.models import BASELINE, GENERATE_SUFFIX, ModelSpec, resolve_model
 from bioeval.config.overrides import with_overrides
 from bioeval.prompting.select import (
     prompts_for_view,
@@ -90,7 +90,6 @@ class RunPlan:
     notes: tuple[str, ...] = ()  # what the user should know, e.g. a --sample larger than a split
 
 
-GENERATE_SUFFIX = "@generate"
 
 
 def with_modes(models: Sequence[ModelSpec], modes: Sequence[str]) -> tuple[ModelSpec, ...]:
