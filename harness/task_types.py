@@ -40,6 +40,7 @@ class TaskTypeEntry:
     kb_answer_fields: tuple[str, ...] = KB_ANNOTATIONS  # what a KB record's answer is (leak check)
     scored_on_annotation: bool = False  # outputs scored against the record's gold mentions
     outputs: tuple[str, ...] = ("label",)  # output kinds its targets may have; the first is the default
+    answer_by_position: bool = False  # each example has its own options: a target names a position
 
     def answer_fields(self, schema: Schema) -> tuple[str, ...]:
         return self.kb_answer_fields if schema is Schema.KB else ANSWER_FIELDS_BY_SCHEMA[schema]
@@ -47,6 +48,7 @@ class TaskTypeEntry:
 
 _ENTRIES = (
     TaskTypeEntry(TaskType.QA, single_label, ("label",)),
+    TaskTypeEntry(TaskType.MCQA, single_label, ("label",), answer_by_position=True),
     TaskTypeEntry(TaskType.NLI, single_label, ("label",)),
     TaskTypeEntry(TaskType.RE, single_label, ("label",), kb_answer_fields=("relations", "events")),
     TaskTypeEntry(TaskType.STS, score_value, ("number",), outputs=("number", "label")),

@@ -19,6 +19,10 @@ from bioeval.prompts.render import TemplateError, check_syntax
 from bioeval.prompts.template import Prompt, load_template_file
 
 DEFAULT_FAMILY = "bigbio"
+REASONING_FAMILIES = frozenset({"cot"})
+"""Families whose prompts ask for reasoning before a final answer: always generated (never
+ranked), with room for the reasoning (``REASONING_MAX_TOKENS`` unless ``--max-gen-toks``)."""
+REASONING_MAX_TOKENS = 512
 ROOT = Path(__file__).resolve().parent
 ENV_PROMPTS_DIR = "BIOEVAL_PROMPTS_DIR"
 

@@ -3,7 +3,8 @@
 It is given, per lm-eval task (one per dataset view and prompt), the target it always answers:
 the most frequent rendered target of the training split. For a ranked-choice request it gives
 that answer log-likelihood 0 and every other choice a very low one; asked to generate, it
-returns that answer.
+returns that answer. A multiple-choice question's baseline answers a position (a letter):
+where the choices are option texts, the choice at that position is the one it ranks first.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ class MajorityLM(LM):
         out = []
         for request in requests:
             _context, continuation = request.args
-            chosen = continuation.strip() == self._answer(request.task_name).strip()
+            answer = self._answer(request.task_name).strip()
+            choices = [str(c).strip() for c in (getattr(request, "doc", None) or {}).get("choices", [])]
+            if answer in choices or len(answer) != 1 or not answer.isupper():
+                chosen = continuation.strip() == answer
+            else:  # a multiple-choice baseline's answer position ("B"), where the choices are texts
+                chosen = request.idx == ord(answer) - ord("A")
             out.append((0.0, True) if chosen else (LOW, False))
         return out
 

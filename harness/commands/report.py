@@ -35,10 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "(default: configs/reference_scores.yaml when present)")
     parser.add_argument("--plots", action="store_true",
                         help="also write box plots per metric (PNG and SVG; needs matplotlib)")
-    parser.add_argument("--layout", choices=("bigbio", "biomistral-nlu", "medinst32"),
+    parser.add_argument("--layout", choices=("bigbio", "biomistral-nlu", "medinst-mmlu", "medinst32"),
                         help="render the paper's tables with this run's rows beside the published ones: "
                         "bigbio = BigBIO Tables 2-3 (Avg / Best per dataset, majority and fine-tuned SOTA "
-                        "rows), biomistral-nlu = BioMistral-NLU Table 5 (BLURB and BLUE rows), medinst32 = "
+                        "rows), biomistral-nlu = BioMistral-NLU Table 5 (BLURB and BLUE rows), medinst-mmlu = "
+                        "MedINST Table 4 (MMLU's six medical subjects and their average), medinst32 = "
                         "MedINST Table 3 (per task and category; published rows from --references)")
     parser.add_argument("--folds", type=int, default=5,
                         help="folds of the cross-validated best prompt when no validation run is given (default 5)")

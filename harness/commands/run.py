@@ -22,6 +22,31 @@ def _names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",")]
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (``--permute-choices``, ``--max-gen-toks``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
+    return value
+
+
+MODES = {"auto": "auto", "loglikelihood": "auto", "generate": "generate"}
+
+
+def _modes(text: str) -> tuple[str, ...]:
+    """``--mode``: one mode, or two different ones separated by a comma."""
+    names = tuple(part.strip() for part in text.split(","))
+    unknown = [name for name in names if name not in MODES]
+    if unknown or len(names) > 2 or len({MODES[n] for n in names}) != len(names):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected auto, loglikelihood, generate, or loglikelihood,generate"
+        )
+    return names
+
+
 def check_names(flag: str, names: list[str] | None) -> None:
     """Refuse an empty list and empty items (``--tasks ''``, ``--model a,,b``, a stray comma)."""
     if names is None:
@@ -86,9 +111,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "precision, overriding an alias's default)")
     parser.add_argument("--skip-missing", action="store_true",
                         help="leave out tasks whose data files are absent (say which) instead of failing")
-    parser.add_argument("--mode", choices=("auto", "generate"), default="auto",
-                        help="auto: rank answer choices by log-likelihood where possible; "
-                        "generate: always generate and parse")
+    parser.add_argument("--mode", type=_modes, default=("auto",),
+                        help="auto (or loglikelihood): rank answer choices by log-likelihood where "
+                        "possible; generate: always generate and parse; loglikelihood,generate: both, "
+                        "each model also run as <model>@generate, side by side in reports")
+    parser.add_argument("--permute-choices", type=_positive, default=1, metavar="K",
+                        help="evaluate every multiple-choice question under K orders of its options "
+                        "(the publisher's first, the others seeded by --seed; default 1: as published)")
+    parser.add_argument("--max-gen-toks", type=_positive, default=None, metavar="N",
+                        help="tokens a generated answer may have (default: per output kind; give "
+                        "room, e.g. 512, to the cot family's reasoning)")
     parser.add_argument("--download", action="store_true",
                         help="first fetch the public files the tasks need and the data directory "
                         "lacks (sha256-checked; mirrors via $BIOEVAL_URL_REWRITE)")
@@ -262,6 +294,7 @@ def plan_run(args: argparse.Namespace, data_dir: Path):  # noqa: ANN201 - RunPla
 
     return build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
+        permute_choices=args.permute_choices, modes=args.mode,
         sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
         examples_range=getattr(args, "examples", None), preflight=not getattr(args, "dry_run", False),
     )
@@ -289,7 +322,7 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
     return RunOptions(
         batch_size=args.batch_size,
         device=None if args.device == "auto" else args.device,
-        mode=args.mode,
+        mode=MODES[args.mode[0]] if len(args.mode) == 1 else ",".join(args.mode),
         command=tuple(sys.argv),
         arguments=arguments,
         prompt_selectors=tuple(args.prompts or ()),
@@ -297,6 +330,8 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
         sample=args.sample,
         seed=args.seed,
         fewshot=args.fewshot,
+        permute_choices=args.permute_choices,
+        max_gen_toks=args.max_gen_toks,
         split=args.split,
         examples_range=getattr(args, "examples", None),
         baseline=getattr(args, "baseline", True),

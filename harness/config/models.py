@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -50,6 +50,7 @@ class ModelSpec:
     chat: bool = False
     params: str | None = None
     study: str | None = None
+    mode: str | None = None  # "generate": this entry generates (``--mode loglikelihood,generate``)
     notes: str = ""
     base_url: str | None = None
     api_key_env: str | None = None
@@ -139,11 +140,20 @@ def _resources(name: str, raw: Any, origin: str) -> dict[str, Any]:
     return dict(raw)
 
 
+GENERATE_SUFFIX = "@generate"
+"""``<model>@generate``: the model with every answer generated and parsed (``--mode
+loglikelihood,generate`` runs each model so too, beside itself)."""
+
+
 def resolve_model(name: str) -> ModelSpec:
-    """An alias, or ``BACKEND:ID`` for a model without one."""
+    """An alias, ``BACKEND:ID`` for a model without one, or either with ``@generate``."""
     aliases = model_aliases()
     if name in aliases:
         return aliases[name]
+    if name.endswith(GENERATE_SUFFIX) and len(name) > len(GENERATE_SUFFIX):
+        base = resolve_model(name[: -len(GENERATE_SUFFIX)])
+        if base.backend != BASELINE:
+            return replace(base, name=name, mode="generate")
     backend, sep, ident = name.partition(":")
     if sep and backend in BACKENDS and backend != "majority":
         if not ident:

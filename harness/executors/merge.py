@@ -74,11 +74,18 @@ def _merge_group(run_dir: Path, record: RunRecord, group: Sequence[Shard]) -> No
         if unit in done:
             continue
         info = record.prompts[f"{unit.task}/{unit.prompt}"]
-        samples = [row for shard in group for row in read_sample_rows(shard.folder(run_dir), unit)]
+        samples = in_run_order([row for shard in group for row in read_sample_rows(shard.folder(run_dir), unit)])
         scored = _with_published_score(record, unit, info, _scored(info, unit, samples), samples)
         rows = unit_rows(unit, info, scored, _baseline(run_dir, record, unit, done))
         folder.write_samples(unit.model, unit.task, unit.prompt, scored.sample_rows())
         folder.append_scores(rows)
+
+
+def in_run_order(rows: Sequence[Any]) -> list[Any]:
+    """The parts' rows in the order the run in one process writes them: questions shown once
+    first, then every question under its first order, its second ... (``bioeval.run.permute``);
+    the parts' rows are in that order within each part."""
+    return sorted(rows, key=lambda row: -1 if row.permutation is None else row.permutation)
 
 
 def _scored(info: Any, unit: UnitId, samples: Sequence[Any]) -> ScoredUnit:

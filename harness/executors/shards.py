@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bioeval.config.models import BASELINE, ModelSpec
+from bioeval.config.models import BASELINE, GENERATE_SUFFIX, ModelSpec
 from bioeval.executors.resources import Resources
 from bioeval.io import safe_name
 from bioeval.run.plan import PromptTask, RunPlan
+from bioeval.run.rendered import RenderedExample
 from bioeval.run.runner import by_dataset, choose_mode
 from bioeval.rundir.records import Mode
 
@@ -70,7 +71,7 @@ def cut(
         if model.backend == BASELINE:
             continue
         for group in by_dataset(plan.tasks):
-            size = len(group[0].examples)
+            size = len(dict.fromkeys(map(question_id, group[0].examples)))  # questions, not their orders
             for part in parts(size, shard_examples):
                 shards.append(_shard(model, group, part, size, run_dir, args, resources[model.name]))
     return shards
@@ -89,8 +90,8 @@ def _shard(
 ) -> Shard:
     task = group[0].view.name
     ident = f"{safe_name(model.name)}__{safe_name(task)}" + (f"__{part[0]:06d}-{part[1]:06d}" if part else "")
-    examples = (part[1] - part[0]) if part else size
-    requests = sum(_requests(t, model, args.mode, part) for t in group)
+    examples = (part[1] - part[0]) if part else size  # questions (each under every order asked)
+    requests = sum(_requests(t, model, shard_mode(model.name, args.mode), part) for t in group)
     folder = run_dir / SHARDS_DIR / ident
     return Shard(
         id=ident, model=model.name, task=task, part=part, examples=examples, requests=requests,
@@ -98,9 +99,19 @@ def _shard(
     )
 
 
+def question_id(rendered: RenderedExample) -> str:
+    """The id of the question a rendered example asks (``--permute-choices`` shows it under
+    ``<id>@p<k>`` in its k-th order); ``--examples`` counts questions."""
+    if rendered.permutation:
+        return rendered.example.id.removesuffix(f"@p{rendered.permutation}")
+    return rendered.example.id
+
+
 def _requests(task: PromptTask, model: ModelSpec, mode: str, part: tuple[int, int] | None) -> int:
     """One request per answer choice ranked, one per generation (none where the template failed)."""
-    examples = task.examples[part[0]:part[1]] if part else task.examples
+    ids = list(dict.fromkeys(map(question_id, task.examples)))
+    kept = set(ids[part[0]:part[1]]) if part else set(ids)
+    examples = [r for r in task.examples if question_id(r) in kept]
     if choose_mode(task, model, mode) is Mode.RANK:
         return sum(len(r.choices or ()) for r in examples if r.input is not None)
     return sum(1 for r in examples if r.input is not None)
@@ -108,9 +119,10 @@ def _requests(task: PromptTask, model: ModelSpec, mode: str, part: tuple[int, in
 
 RUN_OPTIONS = (
     "prompts", "limit", "sample", "seed", "fewshot", "split", "batch_size", "device", "quantize",
-    "mode", "base_url", "model_args",
+    "base_url", "model_args", "permute_choices", "max_gen_toks",
 )
 """The options of the whole run that every shard's run repeats (the rest name the shard)."""
+DEFAULTS = {"seed": 0, "fewshot": 0, "batch_size": 8, "permute_choices": 1}
 
 
 def shard_argv(
@@ -118,16 +130,23 @@ def shard_argv(
 ) -> list[str]:
     """The `bioeval run` options of one shard's own run."""
     argv = ["--model", model, "--tasks", task, "--output", str(folder.resolve()),
-            "--data-dir", str(Path(args.data_dir).resolve()), "--no-baseline"]
+            "--data-dir", str(Path(args.data_dir).resolve()), "--no-baseline", "--mode", shard_mode(model, args.mode)]
     for name in RUN_OPTIONS:
         value = getattr(args, name, None)
-        default = {"seed": 0, "fewshot": 0, "batch_size": 8, "mode": "auto"}.get(name)
-        if value is None or value == default:
+        if value is None or value == DEFAULTS.get(name):
             continue
-        argv += [f"--{name.replace('_', '-')}", ",".join(value) if isinstance(value, list) else str(value)]
+        argv += [f"--{name.replace('_', '-')}", ",".join(value) if isinstance(value, (list, tuple)) else str(value)]
     if part is not None:
         argv += ["--examples", f"{part[0]}:{part[1]}"]
     return argv
+
+
+def shard_mode(model: str, modes: Sequence[str]) -> str:
+    """A shard's one mode: under ``--mode loglikelihood,generate`` the run's ``<model>@generate``
+    generates, and the model itself ranks as the run's other mode says."""
+    if model.endswith(GENERATE_SUFFIX):
+        return "generate"
+    return next((m for m in modes if m != "generate"), modes[0]) if len(modes) > 1 else modes[0]
 
 
 def shard_table(shards: Sequence[Shard]) -> list[str]:

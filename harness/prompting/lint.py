@@ -31,6 +31,7 @@ from bioeval.prompting.select import check_fields, example_fields, render_fields
 from bioeval.prompts import library
 from bioeval.prompts.render import TemplateError
 from bioeval.prompts.template import Prompt
+from bioeval.task_types import task_type
 from bioeval.tasks.core.schemas import Example, Schema
 from bioeval.tasks.core.spec import DatasetSpec, View
 from bioeval.tasks.core.validate import record_labels
@@ -278,7 +279,11 @@ def _consistency_problems(
     prompts: Iterable[Prompt], view: View, consistency: dict[str, dict[Any, set[str]]],
     collector: _Collector,
 ) -> None:
-    """A classification target must be a function of the gold label (and 1:1 on closed sets)."""
+    """A classification target must be a function of the gold label (and 1:1 on closed sets);
+    a multiple-choice question's target is its answer's position, so the same answer text may
+    render as different letters in different questions."""
+    if task_type(view.task).answer_by_position:
+        return
     for prompt in prompts:
         mapping = consistency.get(prompt.id) or {}
         for gold, targets in mapping.items():

@@ -45,7 +45,7 @@ class ReportOptions:
     plots: bool = False
     plots_dir: Path | None = None
     output: Path | None = None
-    layout: str | None = None  # "bigbio", "biomistral-nlu" or "medinst32": the paper's tables
+    layout: str | None = None  # "bigbio", "biomistral-nlu", "medinst-mmlu" or "medinst32": the paper's tables
     folds: int = 5  # cross-validation folds for the honest best prompt
     max_examples: int = 100  # HTML drill-down: examples embedded per (model, task, prompt)
     force: bool = False  # replace an existing output file and plot files

@@ -19,7 +19,7 @@ from bioeval.report.references import ReferenceRow, ReferenceTable
 from bioeval.report.selection import PromptChoice
 from bioeval.report.tables import benchmark_value
 
-LAYOUTS = ("bigbio", "biomistral-nlu", "medinst32")  # medinst32: bioeval.report.layout_medinst32
+LAYOUTS = ("bigbio", "biomistral-nlu", "medinst-mmlu", "medinst32")  # medinst32: bioeval.report.layout_medinst32
 PAPER, RUN, BASELINE, DELTA, SOTA, BENCHMARK = "paper", "run", "baseline", "delta", "sota", "benchmark"
 BEST_NOTE = ("Best = the best prompt on the test set (as the papers report: chosen on the data it is "
              "scored on, so optimistic); Best (honest) = the prompt chosen on a validation run and scored "
@@ -52,7 +52,11 @@ def build_layout(name: str, data: ReportData, tables: Sequence[ReferenceTable],
         if "biomistral-nlu-table5" not in by_key:
             raise BioevalError("--layout biomistral-nlu: the reference file has no biomistral-nlu-table5")
         return (biomistral_table(data, by_key["biomistral-nlu-table5"]),)
-    raise UnknownNameError("layout", name, ("bigbio", "biomistral-nlu"))
+    if name == "medinst-mmlu":
+        if "medinst-table4" not in by_key:
+            raise BioevalError("--layout medinst-mmlu: the reference file has no medinst-table4")
+        return (medinst_table(data, by_key["medinst-table4"]),)
+    raise UnknownNameError("layout", name, LAYOUTS)
 
 
 def paper(value: float | None) -> str:
@@ -218,3 +222,50 @@ def _suite_cell(suite: Suite | None, scores: dict[str, float | None]) -> str:
         return ""
     value = benchmark_value(suite, scores)
     return "incomplete" if value is None else ours(value)
+
+
+MEDINST_COLUMNS = {"mmlu_anatomy": "An", "mmlu_clinical_knowledge": "CK", "mmlu_college_biology": "CB",
+                   "mmlu_college_medicine": "CM", "mmlu_medical_genetics": "MG",
+                   "mmlu_professional_medicine": "PM"}
+"""MedINST Table 4's column labels for MMLU's six medical subjects."""
+
+
+def medinst_table(data: ReportData, table: ReferenceTable) -> LayoutTable:
+    """MedINST Table 4: a row per model (the paper's, then this run's, the baseline last), a
+    column per MMLU subject and their average (this run: the mean over its prompts per subject,
+    the average only when all six are there)."""
+    from bioeval.config.suites import all_suites
+
+    tasks = [task for task, _ in table.metrics]
+    header = ("Model", *(MEDINST_COLUMNS.get(t, t) for t in tasks), "Avg.")
+    rows: list[tuple[str, ...]] = []
+    kinds: list[str] = []
+    for ref in table.rows:
+        rows.append((ref.label, *(_two(ref.value(t, m)) for t, m in table.metrics), _two(ref.benchmark("mmlu-medical"))))
+        kinds.append(PAPER)
+    matched = {task: matched_rows(data, task, metric) for task, metric in table.metrics}
+    baselines = {r.model for r in data.rows if r.is_baseline}
+    models = [m for m in data.models if m not in baselines] + [m for m in data.models if m in baselines]
+    suite = all_suites().get("mmlu-medical")
+    for model in models:
+        means = {t: over_prompts(matched[t][model]).mean for t in tasks if matched[t].get(model)}
+        if not means:
+            continue
+        average = _suite_cell(suite, means)
+        rows.append((f"{model} (this run)", *(ours(means.get(t)) for t in tasks), average))
+        kinds.append(BASELINE if model in baselines else RUN)
+        for ref in (r for r in table.rows if r.alias == model):
+            mine = [means.get(t) for t in tasks]
+            theirs = [ref.value(t, m) for t, m in table.metrics]
+            rows.append((f"{model} minus {ref.label}",
+                         *(signed(a - b) if a is not None and b is not None else "" for a, b in zip(mine, theirs)), ""))
+            kinds.append(DELTA)
+    notes = (f"{table.paper} {table.table}: {table.source}", f"Setup: {table.setup}",
+             "This run's rows: mean over the run's prompts of each subject, in percent; Avg. = the mean of the "
+             "six subjects, 'incomplete' where one is missing.")
+    return LayoutTable(f"{table.paper} {table.table} (MMLU-Medicine)", (), header, tuple(rows), tuple(kinds), 1, notes)
+
+
+def _two(value: float | None) -> str:
+    """A MedINST figure as printed: percent with two decimals."""
+    return "-" if value is None else f"{100 * value:.2f}"

@@ -18,6 +18,7 @@ from typing import Any
 
 from bioeval.backends.failures import request_error
 from bioeval.metrics.parsers import PARSERS
+from bioeval.prompts.library import REASONING_FAMILIES, REASONING_MAX_TOKENS
 from bioeval.rundir.records import Mode
 from bioeval.run.plan import PromptTask
 from bioeval.scoring.predict import RawOutput
@@ -88,7 +89,19 @@ def _history_sampler() -> type:
     return HistorySampler
 
 
-def task_config(task: PromptTask, mode: Mode, docs: list[dict[str, Any]], as_chat: bool = False) -> dict[str, Any]:
+def generation_budget(task: PromptTask, max_gen_toks: int | None = None) -> int:
+    """Tokens a generated answer may have: ``--max-gen-toks``, else room for a reasoning family's
+    reasoning, else the output kind's own budget."""
+    if max_gen_toks is not None:
+        return max_gen_toks
+    if task.prompt.family in REASONING_FAMILIES:
+        return REASONING_MAX_TOKENS
+    return PARSERS[task.output_kind].max_new_tokens
+
+
+def task_config(
+    task: PromptTask, mode: Mode, docs: list[dict[str, Any]], as_chat: bool = False, max_gen_toks: int | None = None
+) -> dict[str, Any]:
     """An lm-eval task config whose dataset is ``docs``."""
 
     def load_docs(**_: Any) -> Any:
@@ -119,7 +132,7 @@ def task_config(task: PromptTask, mode: Mode, docs: list[dict[str, Any]], as_cha
             doc_to_target="target",
             generation_kwargs={
                 "until": list(parser.stop),
-                "max_gen_toks": parser.max_new_tokens,
+                "max_gen_toks": generation_budget(task, max_gen_toks),
                 "do_sample": False,
             },
             metric_list=[
@@ -148,7 +161,7 @@ def evaluate(lm: Any, task: PromptTask, mode: Mode, chat: bool) -> dict[str, Raw
 
 
 def evaluate_many(
-    lm: Any, units: Sequence[tuple[PromptTask, Mode]], chat: bool
+    lm: Any, units: Sequence[tuple[PromptTask, Mode]], chat: bool, max_gen_toks: int | None = None
 ) -> dict[str, dict[str, RawOutput]]:
     """Run several prompt tasks through lm-eval in one call, so the model batches requests
     across prompts; returns {task key: {example id: RawOutput}}."""
@@ -158,7 +171,7 @@ def evaluate_many(
     for task, mode in units:
         docs = documents(task, chat)
         if docs:
-            configs.append(task_config(task, mode, docs, chat))
+            configs.append(task_config(task, mode, docs, chat, max_gen_toks))
     if not configs:
         return {}
     results = _run_lm_eval(lm, configs, chat)

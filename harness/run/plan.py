@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bioeval.backends import check_backend
 from bioeval.errors import BioevalError, UnknownNameError
-from bioeval.config.models import ModelSpec, resolve_model
+from bioeval.config.models import BASELINE, GENERATE_SUFFIX, ModelSpec, resolve_model
 from bioeval.config.overrides import with_overrides
 from bioeval.prompting.select import (
     prompts_for_view,
@@ -28,6 +28,7 @@ from bioeval.io import safe_name
 from bioeval.metrics.types import MetricOptions
 from bioeval.rundir.records import BaselineInfo, PromptInfo
 from bioeval.run.fewshot import draw_shots, with_shots
+from bioeval.run.permute import Shown, permuted
 from bioeval.run.rendered import RenderedExample, render_all
 from bioeval.scoring.published import missing_published_files, published_files
 from bioeval.config.suites import all_suites, suites_asked
@@ -39,7 +40,9 @@ from bioeval.tasks.core.loading import (
     split_files,
 )
 from bioeval.tasks.core.registry import views_named
-from bioeval.tasks.core.schemas import Example, Schema
+from bioeval.task_types import task_type
+from bioeval.tasks.core.schemas import Example, QARecord, Schema
+from bioeval.tasks.readers.multiple_choice import LETTERS
 from bioeval.tasks.core.spec import DatasetSpec, View
 from bioeval.tasks.core.validate import record_labels
 
@@ -91,6 +94,18 @@ class RunPlan:
     suites: tuple[str, ...] = ()  # suites the run stands for (named, or all of whose tasks it plans)
     fewshot: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # task -> ids of its shots
     notes: tuple[str, ...] = ()  # what the user should know, e.g. a --sample larger than a split
+
+
+
+
+def with_modes(models: Sequence[ModelSpec], modes: Sequence[str]) -> tuple[ModelSpec, ...]:
+    """Under ``--mode loglikelihood,generate`` every model (not the baseline) is also run as
+    ``<name>@generate``, which generates and parses every answer, so reports put the two modes
+    side by side as two columns; a single mode leaves the models as they are."""
+    if "generate" not in modes or len(modes) < 2:
+        return tuple(models)
+    generating = [replace(m, name=f"{m.name}{GENERATE_SUFFIX}", mode="generate") for m in models if m.backend != BASELINE]
+    return (*models, *generating)
 
 
 def expand_task_names(names: Sequence[str]) -> list[str]:
@@ -150,6 +165,8 @@ def majority_answer(
 ) -> BaselineInfo:
     """The most frequent rendered target of ``train``; ties go to the one sorting first. An
     empty label list (no label) is answered "none", which the label-list parser reads as such."""
+    if task_type(view.task).answer_by_position:
+        return majority_position(train, source)
     targets = Counter(r.target for r in train if r.target is not None)
     if not targets:
         raise BioevalError(f"prompt {prompt.name!r} renders no target on {view.name} {source}")
@@ -158,6 +175,20 @@ def majority_answer(
     if kind == "label_list" and not answer.strip():
         answer = NO_LABEL
     return BaselineInfo(answer, source)
+
+
+def majority_position(train: Sequence[RenderedExample], source: str) -> BaselineInfo:
+    """A multiple-choice baseline: the letter of the most frequent answer position (ties to the
+    first letter), answered at that position whatever the prompt ranks (letters or texts)."""
+    positions = Counter(
+        r.example.record.choices.index(r.example.record.answer[0])
+        for r in train if isinstance(r.example.record, QARecord) and r.example.record.answer
+    )
+    if not positions:
+        raise BioevalError(f"no answered question in the {source}")
+    best = max(positions.values())
+    letter = LETTERS[min(p for p, count in positions.items() if count == best)]
+    return BaselineInfo(letter, f"{source}, by answer position")
 
 
 def baseline_examples(
@@ -206,6 +237,8 @@ def build_plan(
     seed: int = 0,
     fewshot: int = 0,
     split: str | None = None,
+    permute_choices: int = 1,  # --permute-choices K: see bioeval.run.permute
+    modes: Sequence[str] = (),  # --mode loglikelihood,generate: see with_modes
     quantize: str | None = None,
     base_url: str | None = None,
     model_args: Mapping[str, Any] | None = None,
@@ -252,14 +285,16 @@ def build_plan(
             files.extend(split_files(spec, view, view.train_split, data_dir).values())
         train, source = baseline_examples(spec, view, full, data_dir)
         shots[view.name] = draw_shots(view, train if has_train else None, fewshot, seed, full)
+        shown = permuted(examples, permute_choices, seed)
         for prompt in chosen_prompts[view.name]:
-            task = prompt_task(spec, view, prompt, examples, full, train, source)
+            asked = shown if prompt.answer_choices else examples
+            task = prompt_task(spec, view, prompt, asked, full, train, source)
             tasks.append(replace(task, examples=tuple(with_shots(prompt, view, shots[view.name], task.examples))))
     notes.extend(reading_notes(tasks))
     unique_files = tuple(dict.fromkeys(file for path in files for file in _files_under(path)))
     planned = [view.name for _, view in views]
     return RunPlan(
-        models=models, tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files,
+        models=with_modes(models, modes), tasks=tuple(tasks), data_dir=data_dir, data_files=unique_files,
         skipped=tuple(skipped), suites=suites_asked(task_names, [*planned, *skipped]), notes=tuple(notes),
         fewshot={name: tuple(e.id for e in chosen) for name, chosen in shots.items() if chosen},
     )
@@ -318,7 +353,7 @@ def prompt_task(
     spec: DatasetSpec,
     view: View,
     prompt: Prompt,
-    examples: Sequence[Example],
+    examples: Sequence[Example | Shown],
     full: Sequence[Example],
     train: Sequence[Example],
     source: str,

@@ -14,6 +14,7 @@ from bioeval import __version__
 from bioeval.config.models import ModelSpec
 from bioeval.io import sha256_file
 from bioeval.rundir.records import RunRecord
+from bioeval.run.permute import PERMUTATIONS
 from bioeval.run.plan import RunPlan
 
 PACKAGES = ("lm-eval", "transformers", "torch", "accelerate", "datasets", "vllm", "rouge-score", "scipy", "numpy")
@@ -31,6 +32,8 @@ class RunOptions:
     sample: int | None = None
     seed: int = 0
     fewshot: int = 0
+    permute_choices: int = 1  # --permute-choices K: orders of each multiple-choice question's options
+    max_gen_toks: int | None = None  # --max-gen-toks: a generated answer's token budget (None: per kind)
     split: str | None = None  # --split: evaluate on this split instead of each task's own
     examples_range: tuple[int, int] | None = None  # --examples START:END (a shard's part of each task)
     baseline: bool = True  # False (--no-baseline): a shard, whose run folder of shards holds the baseline
@@ -52,6 +55,9 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
             "sample": options.sample,
             "seed": options.seed,
             "fewshot": options.fewshot,
+            "permute_choices": options.permute_choices,
+            "permutations": PERMUTATIONS if options.permute_choices > 1 else None,
+            "max_gen_toks": options.max_gen_toks,
             "split": options.split,
             "examples": list(options.examples_range) if options.examples_range else None,
             "baseline": options.baseline,
@@ -75,6 +81,8 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
 
 def model_info(model: ModelSpec) -> dict[str, Any]:
     info = asdict(model)
+    if info.get("mode") is None:
+        info.pop("mode", None)  # recorded only for a --mode loglikelihood,generate entry
     if model.gguf is not None:
         from bioeval.backends.gguf import gguf_file
 

@@ -18,6 +18,7 @@ from typing import Any
 from bioeval.backends import SCORES_LOGLIKELIHOOD, LoadOptions, load_model, unload_model
 from bioeval.backends.usage import throughput_line, usage_line
 from bioeval.config.models import BASELINE, ModelSpec, model_aliases
+from bioeval.prompts.library import REASONING_FAMILIES
 from bioeval.run.cache import CACHE_DIR, CachedLM, RequestCache
 from bioeval.run.engine import evaluate_many, quiet_libraries, turns_as
 from bioeval.run.plan import PromptTask, RunPlan
@@ -42,7 +43,9 @@ from bioeval.tasks.core.schemas import KBRecord
 
 
 def choose_mode(task: PromptTask, model: ModelSpec, requested: str) -> Mode:
-    can_rank = task.output_kind == "label" and bool(task.prompt.answer_choices)
+    can_rank = task.output_kind == "label" and bool(task.prompt.answer_choices) and (
+        task.prompt.family not in REASONING_FAMILIES
+    )
     if requested == "generate" or not can_rank or not SCORES_LOGLIKELIHOOD.get(model.backend, False):
         return Mode.GENERATE
     return Mode.RANK
@@ -69,9 +72,12 @@ def score_unit(task: PromptTask, outputs: Mapping[str, RawOutput], mode: Mode) -
     """Every example of a prompt task with the engine's output for it, scored."""
     on_annotation = task_type(task.view.task).scored_on_annotation
     outcomes = [
-        outcome_of(
-            r.example.id, (r.input, r.target, r.choices, r.error), outputs.get(r.example.id),
-            annotated_text(r.example.record) if on_annotation and isinstance(r.example.record, KBRecord) else None,
+        replace(
+            outcome_of(
+                r.example.id, (r.input, r.target, r.choices, r.error), outputs.get(r.example.id),
+                annotated_text(r.example.record) if on_annotation and isinstance(r.example.record, KBRecord) else None,
+            ),
+            options=r.options, permutation=r.permutation, order=r.order,
         )
         for r in task.examples
     ]
@@ -135,7 +141,7 @@ class Runner:
         self.folder.write_run(self.record)
 
     def _mode(self, model: ModelSpec, task: PromptTask) -> Mode:
-        return choose_mode(task, model, self.options.mode)
+        return choose_mode(task, model, model.mode or self.options.mode)
 
     def _load(self, model: ModelSpec) -> Any:
         answers = {task.key: task.baseline.answer for task in self.plan.tasks}
@@ -157,7 +163,7 @@ class Runner:
         started = time.monotonic()
         if any(task.has_turns for task in group):
             self._record_turns(model, turns_as(lm, model.chat), group[0].view.name)
-        outputs = evaluate_many(lm, units, chat=model.chat)
+        outputs = evaluate_many(lm, units, chat=model.chat, max_gen_toks=self.options.max_gen_toks)
         for task, mode in units:
             if unit_id(model, task, mode) not in self.done:
                 scored = with_published_score(

@@ -193,6 +193,9 @@ class SampleRow:
 
     ``input`` is None where the template failed on the example; ``prediction`` and ``gold`` are
     in their JSON form; ``choices`` and ``choice_logliks`` are there for ranked answer choices.
+    A multiple-choice question also keeps its ``options`` as shown; under ``--permute-choices``
+    ``permutation`` (0 = the publisher's order) and ``order`` (the original index of every
+    option shown) say which order that was.
     """
 
     id: str
@@ -204,16 +207,20 @@ class SampleRow:
     error: str | None
     choices: tuple[str, ...] | None = None
     choice_logliks: tuple[float, ...] | None = None
+    options: tuple[str, ...] | None = None
+    permutation: int | None = None
+    order: tuple[int, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         row: dict[str, Any] = {
             "id": self.id, "input": self.input, "target": self.target, "output": self.output,
             "prediction": self.prediction, "gold": self.gold, "error": self.error,
         }
-        if self.choices is not None:
-            row["choices"] = list(self.choices)
-        if self.choice_logliks is not None:
-            row["choice_logliks"] = list(self.choice_logliks)
+        optional = {"choices": self.choices, "choice_logliks": self.choice_logliks, "options": self.options,
+                    "order": self.order}
+        row.update({key: list(value) for key, value in optional.items() if value is not None})
+        if self.permutation is not None:
+            row["permutation"] = self.permutation
         return row
 
     @classmethod
@@ -234,6 +241,9 @@ class SampleRow:
             gold=raw.get("gold"), error=raw.get("error"),
             choices=None if choices is None else tuple(str(c) for c in choices),
             choice_logliks=None if logliks is None else tuple(float(x) for x in logliks),
+            options=_strings(raw.get("options"), where, "options"),
+            permutation=_index(raw.get("permutation"), where, "permutation"),
+            order=_indices(raw.get("order"), where),
         )
 
 
@@ -254,6 +264,30 @@ def _check_gold(gold: Any, where: Where) -> None:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _strings(value: Any, where: Where, key: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise where.fail(f"expected {key!r} to be a list of strings")
+    return tuple(value)
+
+
+def _index(value: Any, where: Where, key: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise where.fail(f"expected {key!r} to be a non-negative integer")
+    return value
+
+
+def _indices(value: Any, where: Where) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise where.fail("expected 'order' to be a list of option indices")
+    return tuple(_index(v, where, "order") or 0 for v in value)
 
 
 @dataclass(frozen=True)

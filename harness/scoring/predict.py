@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bioeval.errors import BioevalError
+from bioeval.metrics.choice_parser import parse_option
 from bioeval.metrics.parsers import PARSERS
+from bioeval.metrics.permutation import OrderedAnswer, permutation_scores
 from bioeval.metrics.types import AnnotatedText, Comparison, Prediction, Score
 from bioeval.rundir.records import Mode, PromptInfo, SampleRow
 from bioeval.scoring.gold import annotated_from_json, to_json
@@ -48,6 +50,9 @@ class Outcome:
     choices: tuple[str, ...] | None = None
     choice_logliks: tuple[float, ...] | None = None
     annotation: AnnotatedText | None = None  # entity tasks: the record's gold mentions
+    options: tuple[str, ...] | None = None  # a multiple-choice question's option texts, as shown
+    permutation: int | None = None  # --permute-choices: which order (0: the publisher's)
+    order: tuple[int, ...] | None = None  # --permute-choices: the original index of each option shown
 
     @classmethod
     def of_sample(cls, row: SampleRow) -> Outcome:
@@ -60,7 +65,8 @@ class Outcome:
         return cls(
             id=row.id, input=row.input, target=row.target, output=row.output, error=error,
             choices=row.choices, choice_logliks=row.choice_logliks,
-            annotation=annotated_from_json(row.gold),
+            annotation=annotated_from_json(row.gold), options=row.options,
+            permutation=row.permutation, order=row.order,
         )
 
 
@@ -88,10 +94,15 @@ def outcome_of(
     )
 
 
-def read_output(text: str, kind: str, mode: Mode, vocabulary: Sequence[str]) -> Prediction:
-    """A raw output as a prediction: a ranked answer choice as it is, a generation parsed."""
+def read_output(
+    text: str, kind: str, mode: Mode, vocabulary: Sequence[str], options: Sequence[str] | None = None
+) -> Prediction:
+    """A raw output as a prediction: a ranked answer choice as it is, a generation parsed (the
+    answer to a multiple-choice question by its letter, its text or a final answer line)."""
     if mode is Mode.RANK:
         return Prediction(value=text, raw=text)
+    if options is not None and kind == "label":
+        return parse_option(text, vocabulary, options)
     return PARSERS[kind].parse(text, vocabulary)
 
 
@@ -109,7 +120,7 @@ def read_target(target: str, kind: str, vocabulary: Sequence[str]) -> Prediction
 def predict(info: PromptInfo, mode: Mode, outcome: Outcome) -> Prediction:
     if outcome.error is not None:
         return Prediction(value=None, raw=outcome.output, error=outcome.error)
-    return read_output(outcome.output, info.output, mode, outcome.choices or info.vocabulary)
+    return read_output(outcome.output, info.output, mode, outcome.choices or info.vocabulary, outcome.options)
 
 
 def gold(info: PromptInfo, outcome: Outcome, context: str) -> Any:
@@ -146,7 +157,8 @@ class ScoredUnit:
             SampleRow(
                 id=o.id, input=o.input, target=o.target, output=p.raw,
                 prediction=to_json(p.value), gold=to_json(g), error=p.error,
-                choices=o.choices, choice_logliks=o.choice_logliks,
+                choices=o.choices, choice_logliks=o.choice_logliks, options=o.options,
+                permutation=o.permutation, order=o.order,
             )
             for o, p, g in zip(self.outcomes, self.predictions, self.references)
         ]
@@ -160,7 +172,24 @@ def score_outcomes(info: PromptInfo, mode: Mode, outcomes: Sequence[Outcome], co
     references = tuple(gold(info, outcome, context) for outcome in outcomes)
     options = info.metric_options.to_json()
     scores = tuple(scoring.score(m, predictions, references, options=options) for m in info.metrics)
-    return ScoredUnit(tuple(outcomes), predictions, references, scores)
+    permuted = permutation_scores(ordered_answers(outcomes, predictions, references))
+    return ScoredUnit(tuple(outcomes), predictions, references, (*scores, *permuted))
+
+
+def ordered_answers(
+    outcomes: Sequence[Outcome], predictions: Sequence[Prediction], references: Sequence[Any]
+) -> list[OrderedAnswer]:
+    """The answers of questions asked under ``--permute-choices`` orders, by position shown
+    (questions whose template failed are left out)."""
+    answers = []
+    for outcome, prediction, reference in zip(outcomes, predictions, references):
+        choices = outcome.choices or ()
+        if outcome.permutation is None or outcome.order is None or reference not in choices:
+            continue
+        chosen = choices.index(prediction.value) if prediction.error is None and prediction.value in choices else None
+        question = outcome.id.removesuffix(f"@p{outcome.permutation}")
+        answers.append(OrderedAnswer(question, outcome.permutation, outcome.order, chosen, choices.index(reference)))
+    return answers
 
 
 def compare_with_baseline(info: PromptInfo, model: ScoredUnit, baseline: ScoredUnit) -> list[Comparison]:

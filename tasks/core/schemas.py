@@ -32,6 +32,7 @@ class TaskType(str, enum.Enum):
     NER = "NER"  # named entity recognition
     RE = "RE"  # relation extraction / classification of an entity pair
     QA = "QA"  # question answering
+    MCQA = "MCQA"  # multiple-choice exam questions: options listed, one is right (MedQA, MMLU)
     NLI = "NLI"  # textual entailment
     STS = "STS"  # semantic similarity of a sentence pair
     DC = "DC"  # document / sentence classification (multi-label allowed)

@@ -18,7 +18,7 @@ def report(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def test_packaged_references_are_the_papers_tables_with_sources() -> None:
     tables = {t.key: t for t in packaged_tables()}
-    assert set(tables) == {"bigbio-table2", "bigbio-table3", "biomistral-nlu-table5"}
+    assert set(tables) == {"bigbio-table2", "bigbio-table3", "biomistral-nlu-table5", "medinst-table4"}
     assert all(t.source and t.setup for t in tables.values())
     t0pp = next(r for r in tables["bigbio-table2"].rows if r.alias == "t0pp")
     assert t0pp.label == "T0++" and t0pp.score("bioasq").value == pytest.approx(0.941)
@@ -26,6 +26,9 @@ def test_packaged_references_are_the_papers_tables_with_sources() -> None:
     gpt3 = next(r for r in tables["bigbio-table2"].rows if r.label.startswith("GPT-3"))
     assert gpt3.score("mednli").value is None and gpt3.score("mednli").note == "DUA"
     assert dict(tables["biomistral-nlu-table5"].instances)["hallmarks_of_cancer"] == 315
+    biomistral = next(r for r in tables["medinst-table4"].rows if r.alias == "biomistral-7b")
+    assert biomistral.score("mmlu_anatomy").value == pytest.approx(0.4889)
+    assert biomistral.benchmark("mmlu-medical") == pytest.approx(0.6088)
 
 
 def test_bigbio_layout_puts_the_papers_majority_row_beside_this_runs(

@@ -29,6 +29,9 @@ EXPECTED = {
     "ebm_pico",
     "n2c2_2010",
     "medinst32",
+    "medqa",  # issue 22: medical multiple-choice exams
+    "mmlu",
+    "medmcqa",
 }
 PINNED_URL = re.compile(r"^https://raw\.githubusercontent\.com/[^/]+/[^/]+/[0-9a-f]{40}/")
 
@@ -68,6 +71,9 @@ def test_view_labels_metrics_and_label_text(pair) -> None:  # noqa: ANN001
     if view.schema is Schema.INSTRUCTION:  # MedINST32: published rows scored by the authors' rules
         assert view.labels is None and view.metrics[-2:] == ("rougeL", "squad_f1")
         return
+    if view.task is TaskType.MCQA:  # each question has its own options
+        assert view.labels is None and view.metrics == ("accuracy",)
+        return
     assert view.labels, "closed label set (classes or entity types)"
     if view.task is TaskType.NER:
         assert view.metrics == ("entity_f1", "entity_f1_relaxed", "rouge1", "entity_f1_exact_lower")
@@ -80,7 +86,7 @@ def test_view_labels_metrics_and_label_text(pair) -> None:  # noqa: ANN001
 
 def test_suites_name_registered_views() -> None:
     suites = all_suites()
-    assert set(suites) == {"bigbio-zeroshot", "blurb", "blue", "medinst32", "medinst32-zs"}
+    assert set(suites) == {"bigbio-zeroshot", "blurb", "blue", "medinst32", "medinst32-zs", "mmlu-medical", "open-medical"}
     for suite in suites.values():
         for task in suite.tasks:
             assert len(views_named(task)) == 1, task
