@@ -50,6 +50,7 @@ class MetricSpec:
     unparsed: str = "scored as wrong"  # what an unparsed prediction counts as
     undefined_as: float | None = None  # stand-in for an undefined baseline in comparisons
     summary: SummaryFn | None = None  # extra details (precision, recall ...) from totals
+    per_example: bool = False  # the value is the mean of a per-example score (``value`` of one row)
 
     @property
     def output_kind(self) -> str:

@@ -22,6 +22,7 @@ _SPECS = (
         value=cls.accuracy_value,
         output_kinds=("label",),
         description="fraction of exact matches",
+        per_example=True,
     ),
     MetricSpec(
         name="pearson",
@@ -86,6 +87,7 @@ _SPECS = (
         description="mean ROUGE-1 F of predicted versus gold entity lists (BigBIO zero-shot NER)",
         options=frozenset({"use_stemmer"}),
         unparsed="scored as an empty list",
+        per_example=True,
     ),
     MetricSpec(
         name="token_f1",
