@@ -52,32 +52,50 @@ class Calibration:
     reliability: tuple[ReliabilityBin, ...]  # equal-width bins, non-empty ones only
 
 
-def calibration(probabilities: Sequence[np.ndarray], gold: Sequence[int], bins: int = BINS) -> Calibration | None:
-    """Calibration of examples given each one's choice probabilities and its gold choice index
-    (-1 where the gold is not among the choices: counted wrong, no Brier term for gold).
+def probability_matrix(logliks: Sequence[Sequence[float]]) -> np.ndarray:
+    """Each example's softmax over its choices, as rows of one (examples, most choices) array;
+    an example with fewer choices is padded with probability 0 (which changes no figure here)."""
+    width = max((len(row) for row in logliks), default=0)
+    padded = np.full((len(logliks), width), -np.inf)
+    for index, row in enumerate(logliks):
+        padded[index, : len(row)] = row
+    if not len(padded):
+        return padded
+    shifted = np.exp(padded - padded.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def calibration(probabilities: np.ndarray | Sequence[np.ndarray], gold: Sequence[int], bins: int = BINS) -> Calibration | None:
+    """Calibration of examples given each one's choice probabilities (rows) and its gold choice
+    index (-1 where the gold is not among the choices: counted wrong, no Brier term for gold).
     None with no examples."""
     if not len(probabilities):
         return None
-    confidence = np.array([float(np.max(p)) for p in probabilities])
-    correct = np.array([int(np.argmax(p)) == g for p, g in zip(probabilities, gold)], dtype=float)
-    brier = float(np.mean([_brier(p, g) for p, g in zip(probabilities, gold)]))
+    matrix = probabilities if isinstance(probabilities, np.ndarray) else _stack(probabilities)
+    gold_index = np.asarray(gold, dtype=int)
+    confidence = matrix.max(axis=1)
+    correct = (matrix.argmax(axis=1) == gold_index).astype(float)
+    target = np.zeros_like(matrix)
+    known = (gold_index >= 0) & (gold_index < matrix.shape[1])
+    target[np.flatnonzero(known), gold_index[known]] = 1.0
     return Calibration(
         n=len(confidence),
         accuracy=float(correct.mean()),
         mean_confidence=float(confidence.mean()),
         ece_equal_width=expected_calibration_error(confidence, correct, bins, EQUAL_WIDTH),
         ece_equal_mass=expected_calibration_error(confidence, correct, bins, EQUAL_MASS),
-        brier=brier,
+        brier=float(np.mean(np.sum((matrix - target) ** 2, axis=1))),
         bins=bins,
         reliability=reliability_bins(confidence, correct, bins),
     )
 
 
-def _brier(probabilities: np.ndarray, gold: int) -> float:
-    target = np.zeros(len(probabilities))
-    if 0 <= gold < len(probabilities):
-        target[gold] = 1.0
-    return float(np.sum((np.asarray(probabilities) - target) ** 2))
+def _stack(rows: Sequence[np.ndarray]) -> np.ndarray:
+    width = max(len(r) for r in rows)
+    out = np.zeros((len(rows), width))
+    for index, row in enumerate(rows):
+        out[index, : len(row)] = row
+    return out
 
 
 def _bin_groups(confidence: np.ndarray, bins: int, scheme: str) -> list[np.ndarray]:

@@ -31,25 +31,11 @@ EXAMPLES_ONLY = "example bootstrap"
 PROMPTS_ONLY = "prompt bootstrap"
 
 
-def resample_counts(
-    n_prompts: int, n_examples: int, n_boot: int, seed: int, *, prompts: bool = True, examples: bool = True
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Chunks of (example counts (b, n), prompt counts (b, P)): how often each is drawn per round.
-
-    A source not resampled gets count 1 everywhere (it is held fixed).
-    """
-    example_rng = np.random.default_rng(seed)
+def resample_counts(n_prompts: int, n_examples: int, n_boot: int, seed: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Chunks of (example counts (b, n), prompt counts (b, P)): how often each is drawn per round."""
     prompt_rng = np.random.default_rng([seed, 1])
-    if examples:
-        chunks: Iterator[np.ndarray] = example_counts(n_examples, n_boot, example_rng)
-    else:
-        size = max(1, min(n_boot, 100_000))
-        chunks = (np.ones((min(size, n_boot - s), n_examples)) for s in range(0, n_boot, size))
-    for counts in chunks:
-        if prompts:
-            prompt_counts = prompt_rng.multinomial(n_prompts, np.full(n_prompts, 1.0 / n_prompts), size=len(counts))
-        else:
-            prompt_counts = np.ones((len(counts), n_prompts))
+    for counts in example_counts(n_examples, n_boot, np.random.default_rng(seed)):
+        prompt_counts = prompt_rng.multinomial(n_prompts, np.full(n_prompts, 1.0 / n_prompts), size=len(counts))
         yield counts, prompt_counts.astype(float)
 
 
@@ -65,35 +51,60 @@ def mean_over_prompts(values: np.ndarray, weights: np.ndarray | None = None) -> 
     return out
 
 
-def bootstrap_means(
-    value: ValueFn, tables: Sequence[Sequence[np.ndarray]], n_boot: int, seed: int, *,
-    prompts: bool = True, examples: bool = True, undefined_as: float | None = None,
-) -> list[np.ndarray]:
-    """The mean over prompts in each bootstrap round, for each table, all resampled identically.
+@dataclass(frozen=True)
+class Resampled:
+    """One bootstrap pass over a table: each prompt's metric in each round (rounds x prompts),
+    on resampled examples, and how often each prompt was drawn in each round."""
+
+    values: np.ndarray  # (n_boot, P): prompt p's metric on round b's examples (NaN: undefined)
+    prompt_counts: np.ndarray  # (n_boot, P)
+
+    def two_way(self) -> np.ndarray:
+        """The mean over the drawn prompts of their metric on the drawn examples, per round."""
+        return mean_over_prompts(self.values, self.prompt_counts)
+
+    def examples_only(self) -> np.ndarray:
+        """The mean over all prompts on the drawn examples (the one-way example bootstrap)."""
+        return mean_over_prompts(self.values)
+
+
+def resample(
+    value: ValueFn, tables: Sequence[Sequence[np.ndarray]], n_boot: int, seed: int,
+    undefined_as: float | None = None,
+) -> list[Resampled]:
+    """One bootstrap pass over each table, every table resampled identically (paired).
 
     A table is one model's per-prompt statistics: a list of P arrays of shape (n, k), row i of
     every array being example i (k may differ between prompts: label metrics count the classes
-    each prompt words). Every table must hold the same number of prompts and examples. Returns
-    one array of shape (n_boot,) per table (NaN in a round where no prompt's metric is defined).
+    each prompt words). Every table must hold the same number of prompts and examples.
+    ``undefined_as`` stands in for an undefined metric (else it stays NaN and is left out).
     """
     n_prompts = len(tables[0])
     n_examples = len(tables[0][0]) if n_prompts else 0
     if any(len(t) != n_prompts or any(len(s) != n_examples for s in t) for t in tables):
         raise ValueError("every table must hold the same prompts and examples")
     arrays = [[np.asarray(s, dtype=float) for s in table] for table in tables]
-    out = [np.empty(n_boot) for _ in arrays]
+    values = [np.empty((n_boot, n_prompts)) for _ in arrays]
+    counts_out = np.empty((n_boot, n_prompts))
     start = 0
-    for counts, prompt_counts in resample_counts(
-        n_prompts, n_examples, n_boot, seed, prompts=prompts, examples=examples
-    ):
+    for counts, prompt_counts in resample_counts(n_prompts, n_examples, n_boot, seed):
         size = len(counts)
-        for target, table in zip(out, arrays):
-            values = np.stack([np.asarray(value(counts @ s), dtype=float) for s in table], axis=1)
-            if undefined_as is not None:
-                values = np.where(np.isnan(values), undefined_as, values)
-            target[start : start + size] = mean_over_prompts(values, prompt_counts)
+        counts_out[start : start + size] = prompt_counts
+        for target, table in zip(values, arrays):
+            target[start : start + size] = np.stack([np.asarray(value(counts @ s), dtype=float) for s in table], axis=1)
         start += size
-    return out
+    if undefined_as is not None:
+        values = [np.where(np.isnan(v), undefined_as, v) for v in values]
+    return [Resampled(v, counts_out) for v in values]
+
+
+def prompts_only(prompt_values: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """The mean over resampled prompts of their metric on all examples, per round (the prompt
+    draws are the ones ``resample`` makes with the same seed)."""
+    values = np.asarray(prompt_values, dtype=float)[None, :]
+    rng = np.random.default_rng([seed, 1])
+    draws = rng.multinomial(values.shape[1], np.full(values.shape[1], 1.0 / values.shape[1]), size=n_boot)
+    return mean_over_prompts(np.broadcast_to(values, draws.shape), draws)
 
 
 def holm(p_values: Sequence[float]) -> list[float]:

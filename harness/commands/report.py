@@ -43,6 +43,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="folds of the cross-validated best prompt when no validation run is given (default 5)")
     parser.add_argument("--max-examples", type=int, default=100,
                         help="HTML drill-down: examples embedded per (model, task, prompt) (default 100)")
+    parser.add_argument("--compare", action="store_true",
+                        help="print only model vs model: for every pair of models on the same task, prompts and "
+                        "examples, the difference of the means over prompts (two-way paired bootstrap interval "
+                        "and p) and a paired test per prompt (exact McNemar or paired bootstrap, Holm)")
+    parser.add_argument("--resamples", type=int, default=1000,
+                        help="bootstrap resamples of the statistics over prompts and examples (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of every resample (default 0)")
+    parser.add_argument("--alpha", type=float, default=0.05,
+                        help="level of the tests behind tie groups and 'beats on k of n prompts' (default 0.05)")
     parser.add_argument("--plots-dir", help="folder for the plots (default: beside --output, else .)")
     parser.set_defaults(handler=run)
 
@@ -51,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bioeval.report.build import ReportOptions, build_report, write_report
+    from bioeval.report.stat_types import StatsSettings
 
     options = ReportOptions(
         format=args.format,
@@ -65,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         layout=args.layout,
         folds=args.folds,
         max_examples=args.max_examples,
+        compare=args.compare,
+        statistics=StatsSettings(n_boot=args.resamples, seed=args.seed, alpha=args.alpha),
     )
     report = build_report([Path(p) for p in args.run_dirs], options)
     for warning in report.data.warnings:

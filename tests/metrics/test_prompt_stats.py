@@ -120,31 +120,33 @@ def test_one_prompt_reduces_to_the_example_bootstrap() -> None:
     pred = [g if rng.random() < 0.7 else ("no" if g == "yes" else "yes") for g in gold]
     one_way = score("accuracy", pred, gold, n_boot=500, seed=4)
     stats = ACCURACY.tally(pred, gold, {}).stats
-    (means,) = ps.bootstrap_means(ACCURACY.value, [[stats]], 500, 4)
-    assert percentile_interval(means) == (one_way.ci_low, one_way.ci_high)
+    (passes,) = ps.resample(ACCURACY.value, [[stats]], 500, 4)
+    assert percentile_interval(passes.two_way()) == (one_way.ci_low, one_way.ci_high)
+    assert percentile_interval(passes.examples_only()) == (one_way.ci_low, one_way.ci_high)
 
 
 def test_identical_prompts_give_the_one_way_interval() -> None:
     rng = np.random.default_rng(8)
     correct = np.repeat(rng.random((1, 100)) < 0.65, 5, axis=0)
     table = _accuracy_stats(correct)
-    (two_way,) = ps.bootstrap_means(ACCURACY.value, [table], 1000, 0)
-    (one_way,) = ps.bootstrap_means(ACCURACY.value, [table], 1000, 0, prompts=False)
-    assert percentile_interval(two_way) == percentile_interval(one_way)
+    (passes,) = ps.resample(ACCURACY.value, [table], 1000, 0)
+    assert percentile_interval(passes.two_way()) == pytest.approx(percentile_interval(passes.examples_only()))
+    assert np.var(ps.prompts_only(np.full(5, 0.65), 1000, 0)) < 1e-20  # prompts that differ by nothing
 
 
 def test_same_predictions_are_not_separable_and_a_fixed_margin_is() -> None:
     rng = np.random.default_rng(9)
     a = rng.random((5, 200)) < 0.6
     table_a = _accuracy_stats(a)
-    boot_a, boot_b = ps.bootstrap_means(ACCURACY.value, [table_a, _accuracy_stats(a.copy())], 1000, 0)
-    assert bootstrap_p_value(boot_a - boot_b) == 1.0
+    pass_a, pass_b = ps.resample(ACCURACY.value, [table_a, _accuracy_stats(a.copy())], 1000, 0)
+    assert bootstrap_p_value(pass_a.two_way() - pass_b.two_way()) == 1.0
     better = a.copy()
     better[:, :40] = True  # right on 40 more of every prompt's examples where a can be wrong
     better[:, 40:60] |= True
-    boot_a, boot_b = ps.bootstrap_means(ACCURACY.value, [_accuracy_stats(better), table_a], 1000, 0)
-    assert np.all(boot_a - boot_b > 0)
-    assert bootstrap_p_value(boot_a - boot_b) < 0.01
+    pass_a, pass_b = ps.resample(ACCURACY.value, [_accuracy_stats(better), table_a], 1000, 0)
+    deltas = pass_a.two_way() - pass_b.two_way()
+    assert np.all(deltas > 0)
+    assert bootstrap_p_value(deltas) < 0.01
 
 
 def test_undefined_prompts_are_left_out_of_the_mean() -> None:
@@ -170,11 +172,10 @@ def coverage(runs: int, n_prompts: int, n_examples: int, n_boot: int, seed: int)
     hits_two = hits_one = 0
     for run in range(runs):
         table = _accuracy_stats(_simulated_run(rng, n_prompts, n_examples))
-        (two_way,) = ps.bootstrap_means(ACCURACY.value, [table], n_boot, run)
-        (one_way,) = ps.bootstrap_means(ACCURACY.value, [table], n_boot, run, prompts=False)
-        low, high = percentile_interval(two_way)
+        (passes,) = ps.resample(ACCURACY.value, [table], n_boot, run)
+        low, high = percentile_interval(passes.two_way())
         hits_two += low <= truth <= high
-        low, high = percentile_interval(one_way)
+        low, high = percentile_interval(passes.examples_only())
         hits_one += low <= truth <= high
     return hits_two / runs, hits_one / runs, truth
 
