@@ -13,29 +13,14 @@ from pathlib import Path
 import pytest
 
 from bioeval.cli import main
+from tiny_models import build_tiny_t5
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
 def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import torch
-    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
-
-    from bioeval.backends.hf import model_source
-    from bioeval.config.models import model_aliases
-
-    tokenizer = AutoTokenizer.from_pretrained(model_source(model_aliases()["smollm2-135m"]))
-    torch.manual_seed(0)
-    config = T5Config(
-        vocab_size=len(tokenizer), d_model=16, d_kv=8, d_ff=32, num_layers=1, num_decoder_layers=1, num_heads=2,
-        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
-        decoder_start_token_id=tokenizer.pad_token_id,
-    )
-    folder = tmp_path_factory.mktemp("models") / "tiny-t5"
-    T5ForConditionalGeneration(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return build_tiny_t5(tmp_path_factory.mktemp("models") / "tiny-t5")
 
 
 @pytest.fixture(scope="module")
