@@ -28,12 +28,12 @@ def write_reliability(rows: Sequence[CalibrationRow], directory: Path, stem: str
     FigureCanvasAgg(figure)
     for index, row in enumerate(pooled):
         axes = figure.add_subplot(lines, columns, index + 1)
-        axes.bar([b.low for b in row.reliability], [b.accuracy for b in row.reliability],
-                 width=[b.high - b.low for b in row.reliability], align="edge", alpha=0.7, edgecolor="#224466")
+        axes.bar([b.low for b in row.figures.reliability], [b.accuracy for b in row.figures.reliability],
+                 width=[b.high - b.low for b in row.figures.reliability], align="edge", alpha=0.7, edgecolor="#224466")
         axes.plot([0, 1], [0, 1], linestyle="--", color="#444444", linewidth=1)
         axes.set_xlim(0, 1)
         axes.set_ylim(0, 1)
-        axes.set_title(f"{row.model} / {row.task}\nECE {row.ece_equal_width:.3f} (equal-width)", fontsize=8)
+        axes.set_title(f"{row.model} / {row.task}\nECE {row.figures.ece_equal_width:.3f} (equal-width)", fontsize=8)
         axes.set_xlabel("confidence", fontsize=8)
         axes.set_ylabel("accuracy", fontsize=8)
     figure.tight_layout()
@@ -42,6 +42,6 @@ def write_reliability(rows: Sequence[CalibrationRow], directory: Path, stem: str
     _save(figure, png, "png")
     _save(figure, svg, "svg")
     link = Path(os.path.relpath(png.resolve(), links_from.resolve())).as_posix()
-    caption = (f"reliability diagrams: {pooled[0].bins} equal-width confidence bins pooled over prompts; "
+    caption = (f"reliability diagrams: {pooled[0].figures.bins} equal-width confidence bins pooled over prompts; "
                "confidence = softmax over the answer choices' log-likelihoods")
     return PlotFile(metric="reliability", png=png, svg=svg, link=link, caption=caption)

@@ -10,7 +10,7 @@ resampling never re-parses an output.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,6 @@ from bioeval.report.data import ReportData
 from bioeval.report.stat_types import (
     MEAN_OVER_PROMPTS,
     AgreementRow,
-    BinRow,
     CalibrationRow,
     HardExample,
     MeanInterval,
@@ -328,17 +327,14 @@ def calibration_rows(grid: Grid, model: str, task: str, settings: StatsSettings)
             continue
         pooled[0].extend(logliks)
         pooled[1].extend(gold)
-        rows.append(CalibrationRow(model, task, prompt, result.n, result.accuracy, result.mean_confidence,
-                                   result.ece_equal_width, result.ece_equal_mass, result.brier, result.bins, RANKED))
+        rows.append(CalibrationRow(model, task, prompt, RANKED, result))
     if not rows:
         return []
     together = calibration(probability_matrix(pooled[0]), pooled[1], settings.bins)
     assert together is not None
-    mean = {name: float(np.mean([getattr(r, name) for r in rows]))
+    mean = {name: float(np.mean([getattr(r.figures, name) for r in rows]))
             for name in ("accuracy", "mean_confidence", "ece_equal_width", "ece_equal_mass", "brier")}
-    bins = tuple(BinRow(b.low, b.high, b.count, b.confidence, b.accuracy) for b in together.reliability)
-    rows.append(CalibrationRow(model, task, MEAN_OVER_PROMPTS, together.n, bins=settings.bins, scoring=RANKED,
-                               reliability=bins, **mean))
+    rows.append(CalibrationRow(model, task, MEAN_OVER_PROMPTS, RANKED, replace(together, **mean)))
     return rows
 
 

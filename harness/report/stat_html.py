@@ -66,7 +66,7 @@ def reliability_svg(row: CalibrationRow, size: int = 220) -> str:
              f"<rect x=\"{pad}\" y=\"{pad}\" width=\"{inner}\" height=\"{inner}\" fill=\"none\" stroke=\"#888\"/>",
              f"<line x1=\"{pad}\" y1=\"{pad + inner}\" x2=\"{pad + inner}\" y2=\"{pad}\" stroke=\"#888\" "
              "stroke-dasharray=\"4 3\"/>"]
-    for b in row.reliability:
+    for b in row.figures.reliability:
         x, width = pad + b.low * inner, (b.high - b.low) * inner
         height = b.accuracy * inner
         parts.append(f"<rect class=\"bin\" x=\"{x:.1f}\" y=\"{pad + inner - height:.1f}\" width=\"{width:.1f}\" "
@@ -93,8 +93,8 @@ def statistics_html(stats: Statistics, with_diagrams: bool = True) -> str:
     if pooled and with_diagrams:
         figures = "".join(
             f"<figure class=\"reliability\">{reliability_svg(c)}<figcaption>{html.escape(c.model)} on "
-            f"{html.escape(c.task)}: reliability, {c.bins} equal-width bins pooled over prompts (ECE "
-            f"{fmt(c.ece_equal_width)})</figcaption></figure>" for c in pooled)
+            f"{html.escape(c.task)}: reliability, {c.figures.bins} equal-width bins pooled over prompts (ECE "
+            f"{fmt(c.figures.ece_equal_width)})</figcaption></figure>" for c in pooled)
         parts.append(f"<div class=\"diagrams\">{figures}</div>")
     if stats.notes:
         parts.append("<ul class=\"notes\">" + "".join(f"<li>{html.escape(n)}</li>" for n in stats.notes) + "</ul>")

@@ -73,8 +73,9 @@ def agreement_table(stats: Statistics) -> Table:
 def calibration_table(stats: Statistics) -> Table:
     header = ["model", "task", "prompt", "n", "accuracy", "mean confidence", "ECE (equal-width)",
               "ECE (equal-mass)", "Brier"]
-    body = [[c.model, c.task, c.prompt, str(c.n), fmt(c.accuracy), fmt(c.mean_confidence), fmt(c.ece_equal_width),
-             fmt(c.ece_equal_mass), fmt(c.brier)] for c in stats.calibration]
+    body = [[c.model, c.task, c.prompt, str(c.figures.n), fmt(c.figures.accuracy), fmt(c.figures.mean_confidence),
+             fmt(c.figures.ece_equal_width), fmt(c.figures.ece_equal_mass), fmt(c.figures.brier)]
+            for c in stats.calibration]
     return header, body
 
 
@@ -174,7 +175,8 @@ def stat_cells(stats: Statistics | None, model: str, task: str, prompt: str, met
         *([_raw(variance.prompts), _raw(variance.examples), _raw(variance.interaction)] if variance else [""] * 3),
         *([_raw(agree.all_correct), _raw(agree.none_correct), _raw(agree.some_correct), _raw(agree.fleiss_kappa)]
           if agree else [""] * 4),
-        *([_raw(calib.ece_equal_width), _raw(calib.ece_equal_mass), _raw(calib.brier), _raw(calib.mean_confidence)]
+        *([_raw(calib.figures.ece_equal_width), _raw(calib.figures.ece_equal_mass), _raw(calib.figures.brier),
+           _raw(calib.figures.mean_confidence)]
           if calib else [""] * 4),
         str(stats.settings.seed), str(stats.settings.n_boot),
     ]

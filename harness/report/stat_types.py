@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bioeval.metrics.calibration import Calibration
+
 MEAN_OVER_PROMPTS = "(mean over prompts)"
 
 
@@ -141,15 +143,6 @@ class AgreementRow:
 
 
 @dataclass(frozen=True)
-class BinRow:
-    low: float
-    high: float
-    count: int
-    confidence: float
-    accuracy: float
-
-
-@dataclass(frozen=True)
 class CalibrationRow:
     """Calibration of one prompt's ranked choices, or (prompt = MEAN_OVER_PROMPTS) the mean of
     the prompts' figures with the reliability bins pooled over them."""
@@ -157,15 +150,8 @@ class CalibrationRow:
     model: str
     task: str
     prompt: str
-    n: int
-    accuracy: float
-    mean_confidence: float
-    ece_equal_width: float
-    ece_equal_mass: float
-    brier: float
-    bins: int
-    scoring: str  # how the choices' log-likelihoods were formed
-    reliability: tuple[BinRow, ...] = ()
+    scoring: str  # how the choices' probabilities were formed
+    figures: Calibration  # n, accuracy, mean confidence, both ECEs, Brier, the reliability bins
 
 
 @dataclass(frozen=True)

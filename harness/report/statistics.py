@@ -41,8 +41,9 @@ def compute_statistics(data: ReportData, leaderboard: Leaderboard, settings: Sta
     variance: list[VarianceRow] = []
     pairs: list[PairComparison] = []
     ties: list[TieGroups] = []
+    order = [row.label for row in leaderboard.rows if row.kind in (MODEL, BASELINE)]  # models first, baselines last
     for column in leaderboard.columns:
-        models = grid.models(column.task)
+        models = sorted(grid.models(column.task), key=lambda m: order.index(m) if m in order else len(order))
         for model in models:
             table = grid.table(model, column.task, column.metric)
             if table is None:

@@ -64,7 +64,8 @@ def test_json_holds_every_statistic_with_n_method_and_seed(real_run: Path, capsy
     assert {a["task"] for a in stats["agreement"]} == {"gad", "pubmed_qa"}
     calibrated = {(c["model"], c["task"]) for c in stats["calibration"]}
     assert ("smollm2-135m", "gad") in calibrated and not any(m == "majority" for m, _ in calibrated)
-    assert all(0.0 <= c["ece_equal_width"] <= 1.0 and 0.0 <= c["brier"] <= 2.0 for c in stats["calibration"])
+    figures = [c["figures"] for c in stats["calibration"]]
+    assert all(0.0 <= f["ece_equal_width"] <= 1.0 and 0.0 <= f["brier"] <= 2.0 for f in figures)
 
 
 @pytest.mark.model
@@ -98,7 +99,7 @@ def _copy_model(run: Path, folder: Path, source: str, copy: str) -> Path:
     write_rows(folder, rows + [{**row, "model": copy} for row in rows if row["model"] == source])
     shutil.copytree(folder / "samples" / source, folder / "samples" / copy)
     record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    edit_run_json(folder, models={**record["models"], copy: {**record["models"][source], "name": copy}})
+    edit_run_json(folder, models={**record["models"], copy: {"name": copy, "backend": "hf"}})
     return folder
 
 
