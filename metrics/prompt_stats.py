@@ -2,8 +2,9 @@
 
 A (model, task) is scored under P prompts on the same n examples. Each prompt's metric is a
 function of its per-example statistics (``bioeval.metrics.base``: ``value(stats.sum(axis=0))``),
-so one array ``stats`` of shape (P, n, k) holds everything. Its figure is the mean over prompts
-of the per-prompt metric (prompts whose metric is undefined left out, as the leaderboard does).
+so a list of P arrays of shape (n, k) holds everything (a "table"). Its figure is the mean over
+prompts of the per-prompt metric (prompts whose metric is undefined left out, as the
+leaderboard does).
 
 The two-way bootstrap resamples both sources of chance: in each of ``n_boot`` rounds the
 examples are drawn with replacement (the same draw for every prompt, since the prompts share
@@ -11,8 +12,8 @@ their examples) and the prompts are drawn with replacement; the round's value is
 the drawn prompts of each prompt's metric on the drawn examples. The example draws are made
 exactly as :func:`bioeval.metrics.scoring.bootstrap_totals` makes them (a NumPy generator seeded
 with ``seed``), the prompt draws by a second generator seeded with ``(seed, 1)``; so with one
-prompt the interval is the example bootstrap's that ``scores.jsonl`` holds, and two models given
-the same seed and shapes are resampled identically (a paired comparison).
+prompt the interval is the example bootstrap's that ``scores.jsonl`` holds, and tables resampled
+together (``resample``) see the same draws: a paired comparison.
 """
 
 from __future__ import annotations
@@ -26,9 +27,8 @@ from bioeval.metrics.scoring import example_counts
 
 ValueFn = Callable[[np.ndarray], np.ndarray]
 
-TWO_WAY = "two-way bootstrap (prompts x examples)"
+TWO_WAY = "two-way bootstrap (prompts x examples): standard error x sqrt(P/(P-1)), Student's t on P-1 df"
 EXAMPLES_ONLY = "example bootstrap"
-PROMPTS_ONLY = "prompt bootstrap"
 
 
 def resample_counts(n_prompts: int, n_examples: int, n_boot: int, seed: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -96,6 +96,48 @@ def resample(
     if undefined_as is not None:
         values = [np.where(np.isnan(v), undefined_as, v) for v in values]
     return [Resampled(v, counts_out) for v in values]
+
+
+def small_sample_interval(
+    point: float, resampled: Resampled, confidence: float = 0.95
+) -> tuple[float | None, float | None, float | None]:
+    """(low, high, standard error) of a mean over P >= 2 prompts from one bootstrap pass.
+
+    The variance of the two-way bootstrap means, V2, is split into the examples' part, V1 (the
+    variance with every prompt kept: ``examples_only``), and the prompts' part, V2 - V1. Few
+    prompts are a small sample: resampling P of them shrinks their variance by (P - 1) / P, and
+    its estimate is itself uncertain, so a percentile interval is too narrow (with 5 prompts it
+    covers about 87% instead of 95%). The prompts' part is therefore inflated by P / (P - 1) and
+    taken with Student's t on P - 1 degrees of freedom, the examples' part with the normal:
+    half-width = sqrt(z^2 V1 + t^2 P / (P - 1) (V2 - V1)). Prompts that differ by nothing
+    (V2 = V1) get the one-way normal interval point +- z sqrt(V1). The standard error returned is
+    half-width / t, so the test of ``small_sample_p`` rejects at 1 - confidence exactly when the
+    interval leaves out 0. (None, None, None) with fewer than 2 prompts or defined resamples.
+    """
+    from scipy.special import ndtri, stdtrit
+
+    n_prompts = resampled.values.shape[1]
+    both, examples = resampled.two_way(), resampled.examples_only()
+    keep = ~np.isnan(both) & ~np.isnan(examples)
+    if n_prompts < 2 or keep.sum() < 2:
+        return None, None, None
+    v_examples = float(np.var(examples[keep], ddof=1))
+    v_prompts = max(0.0, float(np.var(both[keep], ddof=1)) - v_examples)
+    z = float(ndtri((1 + confidence) / 2))
+    t = float(stdtrit(n_prompts - 1, (1 + confidence) / 2))
+    half = float(np.sqrt(z * z * v_examples + t * t * n_prompts / (n_prompts - 1) * v_prompts))
+    return point - half, point + half, half / t
+
+
+def small_sample_p(delta: float, error: float, n_prompts: int) -> float:
+    """Two-sided p of "no difference" for ``delta`` with standard error ``error`` on P - 1
+    degrees of freedom (see ``small_sample_interval``); 1 for no difference at all, 0 for a
+    difference without any spread."""
+    from scipy.special import stdtr
+
+    if error == 0.0:
+        return 1.0 if delta == 0.0 else 0.0
+    return float(min(1.0, 2 * stdtr(n_prompts - 1, -abs(delta) / error)))
 
 
 def prompts_only(prompt_values: np.ndarray, n_boot: int, seed: int) -> np.ndarray:

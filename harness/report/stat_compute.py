@@ -142,9 +142,11 @@ def interval(table: Table, settings: StatsSettings) -> MeanInterval:
         why = "fewer than 2 examples shared by the prompts" if n < 2 else f"{table.spec.name} undefined under every prompt"
         return MeanInterval(value=point, ci_low=None, ci_high=None, note=why, **base)
     (passes,) = ps.resample(table.spec.value, [table.stats], settings.n_boot, settings.seed)
-    two_way, one_way = passes.two_way(), passes.examples_only()
-    low, high = percentile_interval(two_way, settings.confidence)
-    one_low, one_high = percentile_interval(one_way, settings.confidence)
+    one_low, one_high = percentile_interval(passes.examples_only(), settings.confidence)
+    if n_prompts > 1:
+        low, high, _ = ps.small_sample_interval(point, passes, settings.confidence)
+    else:  # one prompt: the example bootstrap scores.jsonl holds
+        low, high = one_low, one_high
     return MeanInterval(value=point, ci_low=low, ci_high=high, example_ci_low=one_low, example_ci_high=one_high,
                         **base)
 
@@ -209,12 +211,18 @@ def compare_pair(grid: Grid, task: str, metric: str, model_a: str, model_b: str,
                               prompts=(), note=note, **base)
     pass_a, pass_b = ps.resample(spec.value, [a.stats, b.stats], settings.n_boot, settings.seed, undefined_as=fill)
     deltas = pass_a.two_way() - pass_b.two_way()
-    low, high = percentile_interval(deltas, settings.confidence)
+    delta = mean_a - mean_b
+    if len(prompts) > 1:
+        difference = ps.Resampled(pass_a.values - pass_b.values, pass_a.prompt_counts)
+        low, high, error = ps.small_sample_interval(delta, difference, settings.confidence)
+        p_value = None if error is None else ps.small_sample_p(delta, error, len(prompts))
+    else:  # one prompt: the paired example bootstrap
+        (low, high), p_value = percentile_interval(deltas, settings.confidence), bootstrap_p_value(deltas)
     tests = _prompt_tests(a, b, pass_a.values - pass_b.values, settings)
     sign = 1.0 if spec.higher_is_better else -1.0
     won = [t for t in tests if t.p_holm is not None and t.p_holm < settings.alpha and t.delta]
     return PairComparison(
-        delta=mean_a - mean_b, ci_low=low, ci_high=high, p_value=bootstrap_p_value(deltas),
+        delta=delta, ci_low=low, ci_high=high, p_value=p_value,
         method=f"{_method(len(prompts))}, paired: both models on the same resamples",
         a_wins=sum(sign * t.delta > 0 for t in won if t.delta is not None),
         b_wins=sum(sign * t.delta < 0 for t in won if t.delta is not None),
@@ -265,7 +273,7 @@ def tie_groups(task: str, metric: str, intervals: Sequence[MeanInterval], pairs:
         ranks.extend((m.model, rank) for m in [best, *joins])
         left = [other for other in rest if other not in joins]
     method = (f"two-way paired bootstrap of the difference of means over prompts ({settings.n_boot} resamples, "
-              f"seed {settings.seed}); a model whose difference from its group's best is not significant at "
+              f"seed {settings.seed}; Student's t on prompts - 1 degrees of freedom); a model whose difference from its group's best is not significant at "
               f"alpha={settings.alpha} after Holm's correction over the comparisons with that best shares its rank")
     return TieGroups(task, metric, tuple(ranks), method)
 

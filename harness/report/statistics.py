@@ -111,7 +111,8 @@ def with_statistics(board: Leaderboard, statistics: Statistics) -> Leaderboard:
         rows.append(replace(row, cells=tuple(cells)))
     settings = statistics.settings
     note = (f"leaderboard cells: mean over prompts [{settings.confidence:.0%} two-way bootstrap interval over "
-            f"prompts and examples, {settings.n_boot} resamples, seed {settings.seed}; with one prompt the "
-            f"example bootstrap] #rank: tie groups per task (two-way paired bootstrap, alpha={settings.alpha}, "
-            "Holm's correction over the comparisons with each group's best)")
+            f"prompts and examples, {settings.n_boot} resamples, seed {settings.seed}, the prompts' share of the "
+            "variance taken with Student's t on prompts - 1 degrees of freedom; with one prompt the example "
+            f"bootstrap] #rank: tie groups per task (two-way paired bootstrap, alpha={settings.alpha}, Holm's "
+            "correction over the comparisons with each group's best)")
     return replace(board, rows=tuple(rows), notes=board.notes + (note,))

@@ -131,6 +131,10 @@ def test_identical_prompts_give_the_one_way_interval() -> None:
     table = _accuracy_stats(correct)
     (passes,) = ps.resample(ACCURACY.value, [table], 1000, 0)
     assert percentile_interval(passes.two_way()) == pytest.approx(percentile_interval(passes.examples_only()))
+    # the reported interval: the one-way normal interval, the prompts adding nothing
+    low, high, _ = ps.small_sample_interval(0.65, passes)
+    half = 1.959963984540054 * np.std(passes.examples_only(), ddof=1)
+    assert (low, high) == pytest.approx((0.65 - half, 0.65 + half), abs=1e-12)
     assert np.var(ps.prompts_only(np.full(5, 0.65), 1000, 0)) < 1e-20  # prompts that differ by nothing
 
 
@@ -140,6 +144,8 @@ def test_same_predictions_are_not_separable_and_a_fixed_margin_is() -> None:
     table_a = _accuracy_stats(a)
     pass_a, pass_b = ps.resample(ACCURACY.value, [table_a, _accuracy_stats(a.copy())], 1000, 0)
     assert bootstrap_p_value(pass_a.two_way() - pass_b.two_way()) == 1.0
+    _, _, error = ps.small_sample_interval(0.0, ps.Resampled(pass_a.values - pass_b.values, pass_a.prompt_counts))
+    assert error == 0.0 and ps.small_sample_p(0.0, error, 5) == 1.0
     better = a.copy()
     better[:, :40] = True  # right on 40 more of every prompt's examples where a can be wrong
     better[:, 40:60] |= True
@@ -147,6 +153,10 @@ def test_same_predictions_are_not_separable_and_a_fixed_margin_is() -> None:
     deltas = pass_a.two_way() - pass_b.two_way()
     assert np.all(deltas > 0)
     assert bootstrap_p_value(deltas) < 0.01
+    delta = float(np.mean([ACCURACY.value(s.sum(axis=0)) for s in _accuracy_stats(better)]) -
+                  np.mean([ACCURACY.value(s.sum(axis=0)) for s in table_a]))
+    low, _, error = ps.small_sample_interval(delta, ps.Resampled(pass_a.values - pass_b.values, pass_a.prompt_counts))
+    assert low > 0 and ps.small_sample_p(delta, error, 5) < 0.01
 
 
 def test_undefined_prompts_are_left_out_of_the_mean() -> None:
@@ -173,7 +183,8 @@ def coverage(runs: int, n_prompts: int, n_examples: int, n_boot: int, seed: int)
     for run in range(runs):
         table = _accuracy_stats(_simulated_run(rng, n_prompts, n_examples))
         (passes,) = ps.resample(ACCURACY.value, [table], n_boot, run)
-        low, high = percentile_interval(passes.two_way())
+        point = float(ps.mean_over_prompts(np.array([ACCURACY.value(s.sum(axis=0)) for s in table])))
+        low, high, _ = ps.small_sample_interval(point, passes)
         hits_two += low <= truth <= high
         low, high = percentile_interval(passes.examples_only())
         hits_one += low <= truth <= high
@@ -183,5 +194,5 @@ def coverage(runs: int, n_prompts: int, n_examples: int, n_boot: int, seed: int)
 def test_two_way_interval_covers_where_the_one_way_does_not() -> None:
     """A seeded simulation (the 500-run figure is in tests/benchmarks/bench_report_stats.py)."""
     two_way, one_way, _ = coverage(runs=120, n_prompts=5, n_examples=150, n_boot=300, seed=1)
-    assert two_way >= 0.88
+    assert 0.9 <= two_way <= 0.995
     assert one_way < two_way - 0.15
