@@ -147,8 +147,14 @@ def interval(table: Table, settings: StatsSettings) -> MeanInterval:
         low, high, _ = ps.small_sample_interval(point, passes, settings.confidence)
     else:  # one prompt: the example bootstrap scores.jsonl holds
         low, high = one_low, one_high
+    low, high = _within(table.spec, low), _within(table.spec, high)
     return MeanInterval(value=point, ci_low=low, ci_high=high, example_ci_low=one_low, example_ci_high=one_high,
                         **base)
+
+
+def _within(spec: MetricSpec, bound: float | None) -> float | None:
+    """An interval's bound kept inside the metric's range (a t interval can pass its ends)."""
+    return None if bound is None else min(max(bound, spec.value_range[0]), spec.value_range[1])
 
 
 def variance_row(table: Table, settings: StatsSettings) -> VarianceRow:
@@ -200,6 +206,9 @@ def compare_pair(grid: Grid, task: str, metric: str, model_a: str, model_b: str,
     b = grid.table(model_b, task, metric, prompts, ids)
     assert a is not None and b is not None
     fill = spec.undefined_as
+    filled = [f"{m} under {int(np.isnan(t.prompt_values()).sum())} of {len(prompts)} prompts"
+              for m, t in ((model_a, a), (model_b, b)) if fill is not None and np.isnan(t.prompt_values()).any()]
+    fill_note = f"{metric} undefined for {' and '.join(filled)}, taken as {fill}" if filled else ""
     mean_a = _as_float(float(ps.mean_over_prompts(a.prompt_values(fill))))
     mean_b = _as_float(float(ps.mean_over_prompts(b.prompt_values(fill))))
     base = dict(task=task, metric=metric, model_a=model_a, model_b=model_b, n_prompts=len(prompts),
@@ -226,7 +235,7 @@ def compare_pair(grid: Grid, task: str, metric: str, model_a: str, model_b: str,
         method=f"{_method(len(prompts))}, paired: both models on the same resamples",
         a_wins=sum(sign * t.delta > 0 for t in won if t.delta is not None),
         b_wins=sum(sign * t.delta < 0 for t in won if t.delta is not None),
-        prompts=tests, **base,
+        prompts=tests, note=fill_note, **base,
     )
 
 

@@ -83,9 +83,10 @@ class PairComparison:
         if self.delta is None or self.p_value is None:
             return f"undefined ({self.note or 'no defined difference'})"
         sign = 1.0 if self.higher_is_better else -1.0
+        said = f" ({self.note})" if self.note else ""
         if self.p_value >= alpha:
-            return "not distinguishable"
-        return f"{self.model_a} better" if sign * self.delta > 0 else f"{self.model_b} better"
+            return "not distinguishable" + said
+        return (f"{self.model_a} better" if sign * self.delta > 0 else f"{self.model_b} better") + said
 
     def prompt_line(self) -> str:
         return (f"{self.model_a} beats {self.model_b} on {self.a_wins} of {self.n_prompts} prompts; "

@@ -42,8 +42,12 @@ def compute_statistics(data: ReportData, leaderboard: Leaderboard, settings: Sta
     pairs: list[PairComparison] = []
     ties: list[TieGroups] = []
     order = [row.label for row in leaderboard.rows if row.kind in (MODEL, BASELINE)]  # models first, baselines last
+
+    def models_of(task: str) -> list[str]:
+        return sorted(grid.models(task), key=lambda m: order.index(m) if m in order else len(order))
+
     for column in leaderboard.columns:
-        models = sorted(grid.models(column.task), key=lambda m: order.index(m) if m in order else len(order))
+        models = models_of(column.task)
         for model in models:
             table = grid.table(model, column.task, column.metric)
             if table is None:
@@ -60,7 +64,7 @@ def compute_statistics(data: ReportData, leaderboard: Leaderboard, settings: Sta
     agreement: list[AgreementRow] = []
     calibration: list[CalibrationRow] = []
     for task in tasks:
-        for model in grid.models(task):
+        for model in models_of(task):
             agreement.extend(agreement_rows(grid, model, task, settings))
             calibration.extend(calibration_rows(grid, model, task, settings))
     return Statistics(

@@ -25,7 +25,7 @@ def real_run(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     t5 = build_tiny_t5(folder / "tiny-t5")
     out = folder / "run"
     code = main([
-        "run", "--model", f"smollm2-135m,hf:{t5}", "--tasks", ",".join(TASKS), "--limit", "4",
+        "run", "--model", f"smollm2-135m,hf:{t5}", "--tasks", ",".join(TASKS), "--limit", "3",
         "--data-dir", str(shared_data), "--output", str(out),
     ])
     assert code == 0
@@ -45,7 +45,7 @@ def test_json_holds_every_statistic_with_n_method_and_seed(real_run: Path, capsy
     models = {i["model"] for i in stats["intervals"]}
     assert "smollm2-135m" in models and "majority" in models and len(models) == 3
     for interval in stats["intervals"]:
-        assert interval["n_examples"] == 4 and interval["seed"] == 3
+        assert interval["n_examples"] == 3 and interval["seed"] == 3
         assert interval["method"].startswith("two-way bootstrap")
         if interval["value"] is None:
             assert interval["note"] and interval["ci_low"] is None  # undefined, said, no number
@@ -61,7 +61,7 @@ def test_json_holds_every_statistic_with_n_method_and_seed(real_run: Path, capsy
         assert {t["method"] for t in pair["prompts"]} == {"exact McNemar"}
         assert all(t["p_holm"] >= t["p_value"] for t in pair["prompts"])
     assert {g["task"] for g in stats["ties"]} == set(TASKS)
-    assert {a["task"] for a in stats["agreement"]} == {"gad", "pubmed_qa"}
+    assert {a["task"] for a in stats["agreement"]} >= {"gad", "pubmed_qa"}  # and biosses' yes / no prompts
     calibrated = {(c["model"], c["task"]) for c in stats["calibration"]}
     assert ("smollm2-135m", "gad") in calibrated and not any(m == "majority" for m, _ in calibrated)
     figures = [c["figures"] for c in stats["calibration"]]
