@@ -26,9 +26,7 @@ EQUAL_WIDTH, EQUAL_MASS = "equal-width", "equal-mass"
 
 def choice_probabilities(logliks: Sequence[float]) -> np.ndarray:
     """Softmax over one example's choice log-likelihoods."""
-    values = np.asarray(logliks, dtype=float)
-    shifted = np.exp(values - values.max())
-    return shifted / shifted.sum()
+    return probability_matrix([logliks])[0]
 
 
 @dataclass(frozen=True)

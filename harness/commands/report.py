@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "row, benchmark scores for suites), the per-prompt table (score, 95% interval, unparsed "
         "outputs, comparison with the baseline) and, with --plots, box plots of each prompt's "
         "score minus the baseline's. Where two runs hold the same model and task, the later run "
-        "wins and the report says so.",
+        "wins and the report says so. From the saved samples it adds, for the mean over prompts, a two-way "
+        "(prompts x examples) bootstrap interval and tie groups; model vs model (paired); where the variance "
+        "comes from; agreement across prompts; and calibration of ranked answer choices.",
     )
     parser.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run folders written by `bioeval run`")
     parser.add_argument("--format", choices=FORMAT_NAMES, default="md", help="output format (default md)")

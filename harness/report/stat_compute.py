@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
@@ -224,6 +223,8 @@ def compare_pair(grid: Grid, task: str, metric: str, model_a: str, model_b: str,
     if len(prompts) > 1:
         difference = ps.Resampled(pass_a.values - pass_b.values, pass_a.prompt_counts)
         low, high, error = ps.small_sample_interval(delta, difference, settings.confidence)
+        width = spec.value_range[1] - spec.value_range[0]  # a difference lies within +- the range's width
+        low, high = (None if low is None else max(low, -width)), (None if high is None else min(high, width))
         p_value = None if error is None else ps.small_sample_p(delta, error, len(prompts))
     else:  # one prompt: the paired example bootstrap
         (low, high), p_value = percentile_interval(deltas, settings.confidence), bootstrap_p_value(deltas)

@@ -12,7 +12,6 @@ module picks the examples and prompts they run on, and says n, method and seed o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 from bioeval.report.data import ReportData
@@ -87,11 +86,6 @@ def rank_of(statistics: Statistics | None, model: str, task: str, metric: str) -
         if (group.task, group.metric) == (task, metric):
             return dict(group.ranks).get(model)
     return None
-
-
-def pairs_for(statistics: Statistics, models: Sequence[str] | None = None) -> tuple[PairComparison, ...]:
-    return tuple(p for p in statistics.comparisons
-                 if models is None or (p.model_a in models and p.model_b in models))
 
 
 def with_statistics(board: Leaderboard, statistics: Statistics) -> Leaderboard:
