@@ -39,6 +39,10 @@ def over_prompts(rows: Sequence[ReportRow]) -> Aggregates:
     """The aggregates of ``rows``: one model's rows of one task and metric, one per prompt."""
     import statistics
 
+    from bioeval.metrics.registry import METRICS
+
+    spec = METRICS.get(rows[0].metric) if rows else None
+    pick_best, pick_worst = (min, max) if spec is not None and not spec.higher_is_better else (max, min)
     values = [row.value for row in rows if row.value is not None]
     undefined = len(rows) - len(values)
     if not values:
@@ -46,8 +50,8 @@ def over_prompts(rows: Sequence[ReportRow]) -> Aggregates:
     return Aggregates(
         mean=statistics.fmean(values),
         median=statistics.median(values),
-        best=max(values),
-        worst=min(values),
+        best=pick_best(values),  # higher_is_better respected
+        worst=pick_worst(values),
         std=statistics.stdev(values) if len(values) > 1 else 0.0,
         n_prompts=len(rows),
         n_undefined=undefined,

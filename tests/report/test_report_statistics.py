@@ -139,3 +139,32 @@ def test_bad_settings_fail_in_one_line(majority_run: Path, args: list[str], caps
     assert main(["report", str(majority_run), *args]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and args[0] in err
+
+
+def test_lower_is_better_flips_best_worst_and_tie_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from bioeval.metrics.registry import METRICS
+    from bioeval.report.aggregates import over_prompts
+    from bioeval.report.data import report_rows
+    from bioeval.report.stat_compute import tie_groups
+    from bioeval.report.stat_types import MeanInterval, PairComparison, StatsSettings
+    from bioeval.rundir.records import ScoreRow, Where
+    from report_fixtures import score_row
+
+    monkeypatch.setitem(METRICS, "error_rate", replace(METRICS["accuracy"], name="error_rate", higher_is_better=False))
+    rows = report_rows([ScoreRow.from_json(score_row("lm", "gad", p, "error_rate", v), Where("x"))
+                        for p, v in (("a", 0.2), ("b", 0.5))], None, "run")
+    assert (over_prompts(rows).best, over_prompts(rows).worst) == (0.2, 0.5)
+
+    def mean(model: str, value: float) -> MeanInterval:
+        return MeanInterval(model, "gad", "error_rate", value, None, None, 5, 100, "", 0, 1000, 0.95)
+
+    def pair(a: str, b: str, p: float) -> PairComparison:
+        return PairComparison("gad", "error_rate", a, b, 5, 100, None, None, 0.0, None, None, p, "", 0, 1000, 0, 0,
+                              False, ())
+
+    groups = tie_groups("gad", "error_rate", [mean("high", 0.6), mean("low", 0.1), mean("mid", 0.15)],
+                        [pair("low", "mid", 0.5), pair("low", "high", 0.001), pair("mid", "high", 0.002)],
+                        StatsSettings())
+    assert groups is not None and dict(groups.ranks) == {"low": 1, "mid": 1, "high": 2}
