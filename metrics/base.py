@@ -45,12 +45,12 @@ class MetricSpec:
     output_kinds: tuple[str, ...]  # parsers whose predictions it reads; the first is the default
     description: str
     higher_is_better: bool = True
+    per_example: bool = False  # the value is the mean of a per-example score (``value`` of one row)
     value_range: tuple[float, float] = (0.0, 1.0)
     options: frozenset[str] = frozenset()  # option names it reads; others are ignored
     unparsed: str = "scored as wrong"  # what an unparsed prediction counts as
     undefined_as: float | None = None  # stand-in for an undefined baseline in comparisons
     summary: SummaryFn | None = None  # extra details (precision, recall ...) from totals
-    per_example: bool = False  # the value is the mean of a per-example score (``value`` of one row)
 
     @property
     def output_kind(self) -> str:

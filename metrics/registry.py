@@ -18,11 +18,11 @@ _ENTITY_KINDS = ("entity_list", "typed_entities", "tagged_entities", "spans")
 _SPECS = (
     MetricSpec(
         name="accuracy",
+        per_example=True,
         tally=cls.accuracy_tally,
         value=cls.accuracy_value,
         output_kinds=("label",),
         description="fraction of exact matches",
-        per_example=True,
     ),
     MetricSpec(
         name="pearson",
@@ -81,13 +81,13 @@ _SPECS = (
     ),
     MetricSpec(
         name="rouge1",
+        per_example=True,
         tally=ner.rouge1_tally,
         value=ner.rouge1_value,
         output_kinds=("entity_list", "typed_entities", "tagged_entities"),
         description="mean ROUGE-1 F of predicted versus gold entity lists (BigBIO zero-shot NER)",
         options=frozenset({"use_stemmer"}),
         unparsed="scored as an empty list",
-        per_example=True,
     ),
     MetricSpec(
         name="token_f1",

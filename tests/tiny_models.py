@@ -1,5 +1,4 @@
-"""A tiny randomly initialised T5 saved with SmolLM2's tokenizer (no download): a second, seq2seq
-model for tests that need one. Its scores are meaningless; it exercises the seq2seq path."""
+"""Tiny models the tests build (no download): a randomly initialised T5 with SmolLM2's tokenizer."""
 
 from __future__ import annotations
 
@@ -7,6 +6,8 @@ from pathlib import Path
 
 
 def build_tiny_t5(folder: Path) -> Path:
+    """A one-layer T5 saved to ``folder`` with SmolLM2's tokenizer: its scores are meaningless,
+    it exercises the seq2seq path (ranking answer choices, generating text)."""
     import torch
     from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
 
