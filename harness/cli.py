@@ -15,7 +15,7 @@ from bioeval import __version__
 from bioeval.errors import EXIT_USER_ERROR, BioevalError
 from bioeval.run.signals import Interrupted
 
-COMMANDS = ("run", "plan", "list", "score", "report", "data", "prompts", "export")
+COMMANDS = ("run", "status", "plan", "list", "score", "report", "data", "prompts", "export")
 """Each names a module ``bioeval.commands.<name>`` with a ``register(subparsers)``."""
 
 

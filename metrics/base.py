@@ -36,6 +36,16 @@ SummaryFn = Callable[[np.ndarray], dict[str, Any]]
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a metric's definition comes from and what exactly it computes."""
+
+    source: str  # the paper or the published code that defines it
+    unit: str  # what is counted or scored: a token, a mention, a (document, label) decision ...
+    averaging: str  # how units are pooled: micro, macro, mean over examples ...
+    empty: str  # what an empty gold or an empty prediction scores
+
+
+@dataclass(frozen=True)
 class MetricSpec:
     """A registered metric: how to compute it and what the rest of bioeval needs to know."""
 
@@ -51,6 +61,7 @@ class MetricSpec:
     unparsed: str = "scored as wrong"  # what an unparsed prediction counts as
     undefined_as: float | None = None  # stand-in for an undefined baseline in comparisons
     summary: SummaryFn | None = None  # extra details (precision, recall ...) from totals
+    provenance: Provenance | None = None
 
     @property
     def output_kind(self) -> str:

@@ -1,4 +1,5 @@
-"""Classification metrics: accuracy, micro-F1 over positive classes, macro-F1, example-based F1.
+"""Classification metrics: accuracy, micro-F1 over positive classes, macro-F1, example-based F1,
+and the published scorers' variants of them (BLUE's HoC and ChemProt rows, BioMistral-NLU's).
 
 Shapes: a single-label prediction or reference is a ``str`` (any hashable works); a
 multi-label one is a set of labels (``frozenset``, ``set``, ``list`` or ``tuple``). An
@@ -16,12 +17,20 @@ unparsed prediction is ``None``.
 - ``macro_f1``: unweighted mean over classes of each class's F1 (a class's F1 is 0 when it is
   neither predicted nor gold). Classes as for ``micro_f1``. Works on single labels and on label
   sets (per-class binary decisions), as ``sklearn.metrics.f1_score(average="macro")``.
-- ``example_f1``: example-based F1 of BLUE's ``eval_hoc`` (used for HoC by BLUE, BLURB-style
-  zero-shot evaluations and BioMistral-NLU): per example P = |gold & pred| / |pred| and
-  R = |gold & pred| / |gold|; P and R are averaged over examples and F1 is their harmonic
-  mean. Where BLUE divides by zero: an example with an empty gold set and an empty predicted
-  set scores P = R = 1; an empty set on one side only scores P = R = 0. An unparsed
-  prediction scores P = R = 0.
+- ``example_f1``: example-based F1 as the BLUE paper defines it for HoC: per example
+  P = |gold & pred| / |pred| and R = |gold & pred| / |gold|; P and R are averaged over
+  examples and F1 is their harmonic mean. Where that divides by zero, bioeval's convention: an
+  example with an empty gold set and an empty predicted set scores P = R = 1; an empty set on
+  one side only scores P = R = 0. An unparsed prediction scores P = R = 0.
+- ``example_f1_blue``: the same as BLUE's published ``eval_hoc.py`` computes it: an empty
+  prediction has P = 0, and a document without a gold label is left out (the script divides by
+  the gold count and stops there); the note says how many were left out.
+- ``label_micro_f1`` (value :func:`gold_class_micro_f1_value` on the per-class counts of
+  ``macro_f1``): BioMistral-NLU's multi-label score, micro-F1 over (example, label) decisions,
+  pooled over the labels that are gold at least once.
+- ``pair_rows_micro_f1``: BLUE's ``eval_rel.py`` on its ChemProt rows: a reference is the list
+  of a pair's gold rows (a pair with two gold labels has two), each compared with the pair's
+  one prediction; micro over the positive labels.
 """
 
 from __future__ import annotations
@@ -138,6 +147,57 @@ def per_class_summary(totals: np.ndarray) -> dict[str, Any]:
     return {"per_class_f1": [float(x) for x in _per_class_f1(totals)]}
 
 
+# ---------------------------------------------------------------- micro-F1 over the classes with gold
+
+
+def label_decisions_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
+    """Per-class (tp, predicted, gold) over every label seen (BioMistral-NLU keys its counts by
+    the option text found in an answer): option ``labels`` is not read, only ``negative``."""
+    return macro_f1_tally(predictions, references, {"negative": options.get("negative")})
+
+
+def gold_class_micro_f1_value(totals: np.ndarray) -> np.ndarray:
+    """Micro-F1 from per-class (tp, predicted, gold) columns, pooled over the classes that
+    have a gold item in these totals (BioMistral-NLU's ``write_scores``: a class never gold adds
+    nothing, not even its false positives)."""
+    counts = totals.reshape(totals.shape[:-1] + (totals.shape[-1] // 3, 3))
+    kept = np.where(counts[..., 2:3] > 0, counts, 0.0).sum(axis=-2)
+    return f1_from_counts(kept[..., 0], kept[..., 1], kept[..., 0], kept[..., 2])
+
+
+def gold_class_micro_summary(totals: np.ndarray) -> dict[str, Any]:
+    counts = totals.reshape(-1, 3)
+    tp, n_pred, n_gold = counts[counts[:, 2] > 0].sum(axis=0)
+    return {
+        "precision": _maybe(safe_divide(tp, n_pred)),
+        "recall": _maybe(safe_divide(tp, n_gold)),
+        "tp": float(tp),
+        "n_predicted": float(n_pred),
+        "n_gold": float(n_gold),
+        "per_class_f1": [float(x) for x in _per_class_f1(totals)],
+    }
+
+
+# ---------------------------------------------------------------- micro-F1 over BLUE's rows
+
+
+def row_micro_f1_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
+    """A reference is the sequence of gold rows of one pair (BLUE writes a ChemProt pair once
+    per gold label); the pair's one prediction is compared with each row."""
+    check_lengths(predictions, references)
+    negative = options.get("negative")
+    rows = []
+    for prediction, reference in zip(predictions, references):
+        gold = list(reference) if isinstance(reference, (list, tuple)) else [reference]
+        positive = prediction is not None and prediction != negative
+        rows.append((
+            sum(positive and label == prediction for label in gold),
+            len(gold) if positive else 0,
+            sum(label != negative for label in gold),
+        ))
+    return Tally(np.array(rows, dtype=float).reshape(-1, 3))
+
+
 # ---------------------------------------------------------------- example-based F1
 
 
@@ -164,6 +224,27 @@ def _example_precision_recall(predicted: set[Any], gold: set[Any]) -> tuple[floa
     precision, recall = common / len(predicted), common / len(gold)
     f1 = 2 * precision * recall / (precision + recall) if common else 0.0
     return precision, recall, f1
+
+
+def example_f1_blue_tally(predictions: Sequence[Any], references: Sequence[Any], options: Options) -> Tally:
+    """BLUE's ``eval_hoc``: P = 0 for an empty prediction; a document without a gold label is
+    left out (the published scorer divides by its gold count and stops there)."""
+    check_lengths(predictions, references)
+    rows = []
+    for prediction, reference in zip(predictions, references):
+        gold, predicted = _label_set(reference), _label_set(prediction)
+        if not gold:
+            rows.append((0.0, 0.0, 0.0, 0.0))
+            continue
+        common = len(predicted & gold)
+        precision = common / len(predicted) if predicted else 0.0
+        recall = common / len(gold)
+        f1 = 2 * precision * recall / (precision + recall) if common else 0.0
+        rows.append((precision, recall, f1, 1.0))
+    stats = np.array(rows, dtype=float).reshape(-1, 4)
+    left_out = int(np.sum(stats[:, 3] == 0))
+    note = f"{left_out} documents without a gold label left out (BLUE's scorer cannot score them)" if left_out else ""
+    return Tally(stats, note=note)
 
 
 def example_f1_value(totals: np.ndarray) -> np.ndarray:

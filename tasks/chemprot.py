@@ -13,12 +13,19 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bioeval.tasks.core.schemas import TextRecord
-from bioeval.tasks.core.spec import DatasetSpec, Source, SourceFile, relation_pair_view
+from bioeval.tasks.core.spec import (
+    DatasetSpec,
+    PublishedRows,
+    Source,
+    SourceFile,
+    relation_pair_view,
+)
 from bioeval.tasks.readers.blurb import read_labelled_sentences
 from bioeval.tasks.readers.chemprot import (
     EVALUATED_GROUPS,
     NEGATIVE,
     ChemProtFiles,
+    blue_rows,
     blurb_pairs,
     read_documents,
 )
@@ -89,6 +96,25 @@ def _load_pairs(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
     return blurb_pairs(read_documents(split_files(split, paths)))
 
 
+def _blue_inputs(split: str) -> tuple[str, str]:
+    refs = split_paths(split)
+    return refs["entities"], refs["gold_standard"]
+
+
+def _load_blue_rows(split: str, paths: Mapping[str, Path]) -> Iterable[tuple[str, str, tuple[str, ...]]]:
+    entities, gold_standard = _blue_inputs(split)
+    rows = blue_rows(paths[entities], paths[gold_standard])
+    return [(row.pair_id.split(".", 1)[0], row.pair_id, row.labels) for row in rows]
+
+
+BLUE_ROWS = PublishedRows(
+    metric="pair_rows_micro_f1",
+    splits={split: _blue_inputs(split) for split in _FOLDERS},
+    load=_load_blue_rows,
+    source="BLUE's eval_rel.py on the rows of create_chemprot_test_gs.py",
+)
+
+
 def _load_blurb(split: str, paths: Mapping[str, Path]) -> Iterable[TextRecord]:
     return read_labelled_sentences(paths["blurb/dev.tsv"], None, {lab: lab for lab in LABELS})
 
@@ -142,6 +168,7 @@ DATASET = DatasetSpec(
             _load_pairs,
             "every chemical-gene pair of a sentence, masked @CHEMICAL$ / @GENE$, rebuilt by "
             "BLURB's recipe from the BioCreative files",
+            published_rows=BLUE_ROWS,
         ),
         _pair_view(
             "chemprot_blurb",

@@ -57,7 +57,7 @@ DATASET = DatasetSpec(
             task=TaskType.PICO,
             splits={split: (ref,) for split, ref in _FILES.items()},
             load=_load,
-            metrics=("token_f1",),
+            metrics=("token_f1", "pico_bow_micro_f1"),
             labels=tuple(PICO_TYPES.values()),
             train_split=None,
             description="one record per abstract; entities = maximal runs of one I- tag; the "

@@ -47,7 +47,7 @@ def _view(name: str, splits: dict[str, tuple[str, ...]], load: Loader, descripti
         task=TaskType.DC,
         splits=splits,
         load=load,
-        metrics=("example_f1",),
+        metrics=("example_f1", "label_micro_f1", "example_f1_blue"),
         labels=HALLMARKS,
         label_text=LABEL_TEXT,
         description=description,

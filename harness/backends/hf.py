@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from bioeval.backends.hf_settings import hf_settings
+from bioeval.errors import BioevalError
 from bioeval.config.models import ModelSpec
 
 
@@ -48,16 +49,24 @@ def load_hf(spec: ModelSpec, *, batch_size: int, device: str | None) -> Any:
     }
     if settings.revision:
         common["revision"] = settings.revision
-    if settings.bioeval_builds_model:
-        from bioeval.backends.quantize import build_model
+    try:
+        if settings.bioeval_builds_model:
+            from bioeval.backends.quantize import build_model
 
-        model = build_model(pretrained, spec.kind, settings, device)
-        lm = FastHFLM(pretrained=model, tokenizer=pretrained, **common)
-    else:
-        lm = FastHFLM(
-            pretrained=pretrained, device=device, dtype=settings.dtype, parallelize=settings.parallelize,
-            **common,
-        )
+            model = build_model(pretrained, spec.kind, settings, device)
+            lm = FastHFLM(pretrained=model, tokenizer=pretrained, **common)
+        else:
+            lm = FastHFLM(
+                pretrained=pretrained, device=device, dtype=settings.dtype, parallelize=settings.parallelize,
+                **common,
+            )
+    except BioevalError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a corrupt or unreadable checkpoint, out of memory ...
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        raise BioevalError(
+            f"model {spec.name!r}: cannot load {pretrained}: {type(error).__name__}: {lines[0] if lines else ''}"[:400]
+        ) from None
     if spec.kind == "seq2seq":  # lm-eval's HFLM ties T5's output layer to its input embedding
         from bioeval.backends.untied_head import restore_output_layer
 

@@ -98,6 +98,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="settings of the models (not the baseline), over their aliases' args: "
                         "hf dtype, device_map, max_memory (0:70GiB;1:70GiB;cpu:200GiB), parallelize, "
                         "trust_remote_code, revision; API num_concurrent, timeout, max_retries ...")
+    parser.add_argument("--examples", type=_examples_range, default=None, metavar="START:END",
+                        help="evaluate only positions START..END-1 of the examples chosen by --limit / "
+                        "--sample (how a shard of --shard-examples runs its part)")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
+                        help="do not run the majority baseline (a shard: its run folder of shards runs it once)")
+    from bioeval.executors.options import add_executor_arguments
+
+    add_executor_arguments(parser)
+
+
+def _examples_range(text: str) -> tuple[int, int]:
+    start, sep, end = text.partition(":")
+    if not sep or not start.strip().isdigit() or not end.strip().isdigit() or int(start) >= int(end):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected START:END, whole numbers with START < END")
+    return int(start), int(end)
 
 
 def default_output(models: list[str]) -> Path:
@@ -149,6 +164,11 @@ def check_arguments(args: argparse.Namespace) -> None:
     for flag, names in (("--model", args.model), ("--tasks", args.tasks), ("--prompts", args.prompts)):
         check_names(flag, names)
     check_device(args.device)
+    from bioeval.executors.options import misplaced_flag
+
+    misplaced = misplaced_flag(args)
+    if misplaced:
+        raise BioevalError(misplaced)
 
 
 def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
@@ -162,12 +182,17 @@ def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:
         for name in args.model:  # unknown names fail before anything is fetched
             resolve_model(name)
         fetch_missing(args.tasks, data_dir)
+    output = Path(args.output) if args.output else default_output(args.model)
+    if args.executor is not None:
+        from bioeval.executors.coordinator import submit
+
+        args.data_dir = str(data_dir)
+        return submit(args, run_options(args, arguments), output, _planner)
     plan = plan_run(args, data_dir)
     if plan.skipped:
         print(f"skipped (files absent from {data_dir}): {', '.join(plan.skipped)}", file=sys.stderr)
     for note in plan.notes:
         print(f"bioeval: note: {note}", file=sys.stderr)
-    output = Path(args.output) if args.output else default_output(args.model)
     folder = RunFolder.create(output)
     return finish(plan, folder, run_options(args, arguments))
 
@@ -187,6 +212,10 @@ def resume(args: argparse.Namespace) -> int:
         _same_options(_parse(given), options, run_dir)
     options.data_dir = record.config.get("data_dir") or options.data_dir
     check_arguments(options)
+    if options.executor is not None:
+        from bioeval.executors.coordinator import resume_sharded
+
+        return resume_sharded(options, run_options(options, tuple(recorded)), record, run_dir, _planner)
     plan = plan_run(options, Path(options.data_dir))
     run = run_options(options, tuple(recorded))
     fresh = check_same_run(record, plan, run, run_dir)
@@ -229,7 +258,12 @@ def plan_run(args: argparse.Namespace, data_dir: Path):  # noqa: ANN201 - RunPla
     return build_plan(
         args.model, args.tasks, args.prompts, data_dir, args.limit, args.skip_missing,
         sample=args.sample, seed=args.seed, fewshot=args.fewshot, split=args.split, **model_overrides(args),
+        examples_range=getattr(args, "examples", None), preflight=not getattr(args, "dry_run", False),
     )
+
+
+def _planner(args: argparse.Namespace):  # noqa: ANN202 - RunPlan
+    return plan_run(args, Path(args.data_dir))
 
 
 def model_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -259,6 +293,8 @@ def run_options(args: argparse.Namespace, arguments: tuple[str, ...]):  # noqa: 
         seed=args.seed,
         fewshot=args.fewshot,
         split=args.split,
+        examples_range=getattr(args, "examples", None),
+        baseline=getattr(args, "baseline", True),
     )
 
 

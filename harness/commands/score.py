@@ -57,6 +57,7 @@ def _external(args: argparse.Namespace) -> int:
     from bioeval.errors import BioevalError, UnknownNameError
     from bioeval.scoring.external import score_predictions
     from bioeval.scoring.gold import to_json
+    from bioeval.scoring.published import published_score
     from bioeval.tasks.core.loading import load_split
     from bioeval.tasks.core.registry import all_views
 
@@ -68,8 +69,14 @@ def _external(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise BioevalError(f"predictions file {path} does not exist")
     split = args.split or view.eval_split
-    examples = load_split(spec, view, split, resolve_data_dir(args.data_dir))
-    kind, scores = score_predictions(view, [e.record for e in examples], path, args.allow_missing)
+    data_dir = resolve_data_dir(args.data_dir)
+    examples = load_split(spec, view, split, data_dir)
+    records = [e.record for e in examples]
+
+    def published(predictions, options):  # type: ignore[no-untyped-def]
+        return published_score(spec, view, split, data_dir, [r.id for r in records], predictions, options)
+
+    kind, scores = score_predictions(view, records, path, args.allow_missing, published)
     result = {
         "task": view.name,
         "split": split,

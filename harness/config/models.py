@@ -28,7 +28,7 @@ QUANTIZE = ("int8", "nf4")
 """bitsandbytes weight formats of the hf backend: LLM.int8 and 4-bit NormalFloat."""
 _FIELDS = {
     "backend", "pretrained", "kind", "gguf", "chat", "params", "study", "notes", "base_url",
-    "api_key_env", "args", "quantize",
+    "api_key_env", "args", "quantize", "resources",
 }
 
 
@@ -55,6 +55,8 @@ class ModelSpec:
     api_key_env: str | None = None
     args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     quantize: str | None = None  # one of QUANTIZE (hf backend)
+    # what one shard of this model asks a scheduler for (``--executor``): gpus, mem_gb, cpus
+    resources: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 def _config_text() -> tuple[str, str]:
@@ -103,7 +105,23 @@ def _spec(name: str, entry: Any, origin: str) -> ModelSpec:
         api_key_env=entry.get("api_key_env"),
         args=dict(entry.get("args") or {}),
         quantize=quantize,
+        resources=_resources(name, entry.get("resources"), origin),
     )
+
+
+RESOURCE_KEYS = ("gpus", "mem_gb", "cpus")
+
+
+def _resources(name: str, raw: Any, origin: str) -> dict[str, Any]:
+    """An alias's ``resources:``: whole numbers of GPUs, GB of memory and CPUs per shard."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - set(RESOURCE_KEYS):
+        raise DataFileError(origin, f"model {name!r}: resources {raw!r}; expected a mapping of {', '.join(RESOURCE_KEYS)}")
+    for key, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise DataFileError(origin, f"model {name!r}: resources.{key} {value!r}; expected a whole number >= 0")
+    return dict(raw)
 
 
 def resolve_model(name: str) -> ModelSpec:

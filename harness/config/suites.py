@@ -4,7 +4,10 @@ A suite has ``description``, ``reference`` (the paper), ``tasks`` (view names) a
 ``groups`` ({group name: [tasks]}) for benchmarks whose score is a macro average of group
 averages (BLURB), or is a plain macro average over tasks (BLUE) when no groups are given, and
 optionally ``deviations``: where the suite's tasks differ from the benchmark as published (shown
-by ``bioeval list suites`` and by every report that shows the suite's score).
+by ``bioeval list suites`` and by every report that shows the suite's score), and optionally
+``metrics`` ({task: metric}): the benchmark's own metric for a task where it is not the task's
+first one (BLUE: DDI macro-F1, ChemProt on BLUE's rows, HoC as eval_hoc.py scores it); reports
+add it as a column of its own and take the suite's score from it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class Suite:
     tasks: tuple[str, ...]
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     deviations: tuple[str, ...] = ()
+    metrics: tuple[tuple[str, str], ...] = ()  # (task, metric) where the benchmark scores a task by another
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +49,9 @@ def _suite(name: str, entry: Any, origin: str) -> Suite:
     if not isinstance(entry, dict) or not isinstance(entry.get("tasks"), list):
         raise DataFileError(origin, f"suite {name!r}: expected a mapping with a 'tasks' list")
     groups = entry.get("groups") or {}
+    metrics = entry.get("metrics") or {}
+    if not isinstance(metrics, dict) or any(task not in entry["tasks"] for task in metrics):
+        raise DataFileError(origin, f"suite {name!r}: 'metrics' must map tasks of the suite to metric names")
     return Suite(
         name=name,
         description=str(entry.get("description", "")),
@@ -52,6 +59,7 @@ def _suite(name: str, entry: Any, origin: str) -> Suite:
         tasks=tuple(str(t) for t in entry["tasks"]),
         groups=tuple((str(g), tuple(str(t) for t in ts)) for g, ts in groups.items()),
         deviations=tuple(" ".join(str(d).split()) for d in entry.get("deviations") or ()),
+        metrics=tuple((str(t), str(m)) for t, m in metrics.items()),
     )
 
 

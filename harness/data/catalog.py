@@ -92,5 +92,30 @@ def suites_table() -> str:
     suites = all_suites().values()
     rows = [(s.name, len(s.tasks), ",".join(s.tasks), s.description) for s in suites]
     table = format_table(("suite", "tasks", "task names", "description"), rows)
-    notes = [f"{s.name}: differs from the published benchmark: {d}" for s in suites for d in s.deviations]
+    notes = [f"{s.name}: scores {task} by {metric} (the benchmark's own metric)" for s in suites for task, metric in s.metrics]
+    notes += [f"{s.name}: differs from the published benchmark: {d}" for s in suites for d in s.deviations]
     return "\n".join([table, "", *notes]) if notes else table
+
+
+def metrics_table() -> str:
+    """Every metric with where its definition comes from, and the tasks it scores."""
+    from bioeval.metrics.registry import METRICS
+    from bioeval.tasks.core.registry import all_views
+
+    views = [view for _, view in all_views()]
+    blocks = []
+    for spec in METRICS.values():
+        tasks = [v.name for v in views if spec.name in v.metrics]
+        tasks += [f"{v.name} (on {v.published_rows.source})" for v in views
+                  if v.published_rows is not None and v.published_rows.metric == spec.name]
+        lines = [f"{spec.name}: {spec.description}", f"  reads:     {', '.join(spec.output_kinds)}"]
+        if spec.provenance is not None:
+            lines += [
+                f"  source:    {spec.provenance.source}",
+                f"  unit:      {spec.provenance.unit}",
+                f"  averaging: {spec.provenance.averaging}",
+                f"  empty:     {spec.provenance.empty}",
+            ]
+        lines += [f"  unparsed:  {spec.unparsed}", f"  tasks:     {', '.join(tasks) or '(declared by prompts only)'}"]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

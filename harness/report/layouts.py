@@ -68,15 +68,27 @@ def signed(value: float | None) -> str:
     return "" if value is None else f"{100 * value:+.2f}"
 
 
-def matched_rows(data: ReportData, dataset: str, metric: str) -> dict[str, list[ReportRow]]:
-    """{model: its rows} on the run's task for a paper's dataset (task name, else dataset name)."""
+def task_for(data: ReportData, dataset: str) -> str | None:
+    """The run's task for a paper's dataset (the task of that name, else the dataset's first)."""
     tasks = [t for t in data.tasks if t == dataset] or [
         t for t in data.tasks if any(r.task == t and r.score.unit.dataset == dataset for r in data.rows)]
+    return tasks[0] if tasks else None
+
+
+def matched_rows(data: ReportData, dataset: str, metric: str) -> dict[str, list[ReportRow]]:
+    """{model: its rows} on the run's task for a paper's dataset (task name, else dataset name)."""
+    task = task_for(data, dataset)
     out: dict[str, list[ReportRow]] = {}
     for row in data.rows:
-        if tasks and row.task == tasks[0] and row.metric == metric:
+        if task is not None and row.task == task and row.metric == metric:
             out.setdefault(row.model, []).append(row)
     return out
+
+
+def default_metric(data: ReportData, dataset: str) -> str | None:
+    """The first metric of the run's rows on the task for a paper's dataset (its primary one)."""
+    task = task_for(data, dataset)
+    return next((row.metric for row in data.rows if row.task == task), None)
 
 
 def _params(model: str) -> str:
@@ -165,6 +177,7 @@ def biomistral_table(data: ReportData, table: ReferenceTable) -> LayoutTable:
               *(f"{m} (this run)" for m in models)]
     types, instances = dict(table.task_types), dict(table.instances)
     rows: list[tuple[str, ...]] = []
+    kinds: list[str] = []
     means: dict[str, dict[str, float | None]] = {m: {} for m in models}
     for dataset, metric in table.metrics:
         matched = matched_rows(data, dataset, metric)
@@ -176,11 +189,21 @@ def biomistral_table(data: ReportData, table: ReferenceTable) -> LayoutTable:
         mine = [ours(means[m].get(matched[m][0].task)) if matched.get(m) else "" for m in models]
         rows.append((types.get(dataset, ""), metric, dataset, str(instances.get(dataset, "")),
                      "" if n is None else str(n), *cells, *mine))
-    kinds = [PAPER] * len(rows)
+        kinds.append(PAPER)
+        default = default_metric(data, dataset)
+        if default is not None and default != metric:  # bioeval's own figure, named, beside the paper's
+            own = matched_rows(data, dataset, default)
+            rows.append(("", f"{default} (bioeval's default; not the paper's)", dataset, "",
+                         "" if n is None else str(n), *([""] * len(table.rows)),
+                         *(ours(over_prompts(own[m]).mean) if own.get(m) else "" for m in models)))
+            kinds.append(RUN)
     suites = all_suites()
     notes = [f"{table.paper} {table.table}: {table.source}", f"Setup: {table.setup}",
              "This run's columns: mean over the run's prompts of each task (the paper: one unified prompt); "
-             "'Instances' as printed in the paper, 'n (this run)' the examples this run scored."]
+             "'Instances' as printed in the paper, 'n (this run)' the examples this run scored.",
+             "Each row's metric is the one BioMistral-NLU's evaluation.py computes for it (`bioeval list "
+             "metrics`); where bioeval's default metric for the task differs, it follows in a row of its "
+             "own, without paper figures."]
     for name, label in (("blurb", "BLURB (macro avg)"), ("blue", "BLUE (avg)")):
         suite = suites.get(name)
         mine = [_suite_cell(suite, means[m]) for m in models]

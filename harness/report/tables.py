@@ -136,6 +136,8 @@ def build_leaderboard(
     suites = choose_suites(data, suite)
     notes: list[str] = []
     columns = _columns(data, metric, suites[0] if suite else None, notes)
+    if metric is None:
+        columns = _with_named_metrics(data, columns, references, suites, notes)
     aggregates = by_unit(data.rows)
     rows = [_model_row(data.rows, model, columns, statistic, aggregates) for model in models_in_order(data)]
     rows = [_with_benchmarks(row, columns, suites, statistic) for row in rows]
@@ -177,6 +179,31 @@ def _columns(
     return tuple(LeaderboardColumn(t, metric, datasets[t]) for t in tasks if metric in metrics_by_task[t])
 
 
+def _with_named_metrics(
+    data: ReportData, columns: Sequence[LeaderboardColumn], references: Sequence[ReferenceRow],
+    suites: Sequence[Suite], notes: list[str],
+) -> tuple[LeaderboardColumn, ...]:
+    """After a task's column, a column per metric that a published row reports for the task or a
+    suite scores it by, where that is not the column's own and the runs have it: both figures,
+    each under its own name."""
+    present = {(row.task, row.metric) for row in data.rows}
+    out: list[LeaderboardColumn] = []
+    for column in columns:
+        out.append(column)
+        wanted = {score.metric: "the metric of the published rows for it"
+                  for reference in references
+                  if (score := reference.score(column.task, column.dataset)) is not None}
+        wanted.update({metric: f"the metric suite {suite.name} scores it by"
+                       for suite in suites for task, metric in suite.metrics if task == column.task})
+        for metric, why in wanted.items():
+            extra = LeaderboardColumn(column.task, metric, column.dataset)
+            if metric != column.metric and (column.task, metric) in present and extra not in out:
+                out.append(extra)
+                notes.append(f"{column.task}: {metric} beside {column.metric}, {why} "
+                             "(`bioeval list metrics` says what each computes)")
+    return tuple(out)
+
+
 def _model_row(
     rows: Sequence[ReportRow], model: str, columns: Sequence[LeaderboardColumn], statistic: str,
     aggregates: dict[tuple[str, str, str], Aggregates],
@@ -216,13 +243,27 @@ def _delta_rows(
 def _with_benchmarks(
     row: LeaderboardRow, columns: Sequence[LeaderboardColumn], suites: Sequence[Suite], statistic: str
 ) -> LeaderboardRow:
-    scores = {c.task: cell.value for c, cell in zip(columns, row.cells) if cell is not None}
-    benchmarks = tuple(_benchmark(suite, scores, statistic) for suite in suites)
+    benchmarks = tuple(_benchmark(suite, suite_scores(suite, columns, row.cells), statistic) for suite in suites)
     return LeaderboardRow(row.label, row.kind, row.cells, benchmarks, row.source)
 
 
+def suite_scores(
+    suite: Suite, columns: Sequence[LeaderboardColumn], cells: Sequence[LeaderboardCell | None]
+) -> dict[str, float | None]:
+    """{task: the cell a suite's score takes}: the suite's own metric for the task where it names
+    one, else the task's first column."""
+    own = dict(suite.metrics)
+    scores: dict[str, float | None] = {}
+    for column, cell in zip(columns, cells):
+        if cell is None or own.get(column.task, column.metric) != column.metric:
+            continue
+        scores.setdefault(column.task, cell.value)
+    return scores
+
+
 def _benchmark(suite: Suite, scores: dict[str, float | None], statistic: str) -> BenchmarkScore:
-    missing = tuple(t for t in suite.tasks if t not in scores)
+    own = dict(suite.metrics)
+    missing = tuple(f"{t} ({own[t]})" if t in own else t for t in suite.tasks if t not in scores)
     if missing:
         return BenchmarkScore(suite.name, None, missing)
     if statistic == "std":

@@ -29,6 +29,7 @@ from bioeval.metrics.types import MetricOptions
 from bioeval.rundir.records import BaselineInfo, PromptInfo
 from bioeval.run.fewshot import draw_shots, with_shots
 from bioeval.run.rendered import RenderedExample, render_all
+from bioeval.scoring.published import missing_published_files, published_files
 from bioeval.config.suites import all_suites, suites_asked
 from bioeval.tasks.core.loading import (
     has_split,
@@ -202,16 +203,20 @@ def build_plan(
     quantize: str | None = None,
     base_url: str | None = None,
     model_args: Mapping[str, Any] | None = None,
+    examples_range: tuple[int, int] | None = None,
+    preflight: bool = True,
 ) -> RunPlan:
     """Resolve and check everything before a model loads.
 
     ``limit`` keeps the first N examples of each task, ``sample`` a random N (seeded, in file
     order); ``skip_missing`` drops tasks whose files are absent instead of failing; ``fewshot``
     shows K training examples before each (see ``bioeval.run.fewshot``); ``quantize``,
-    ``base_url`` and ``model_args`` are the command line's model settings (config.overrides).
+    ``base_url`` and ``model_args`` are the command line's model settings (config.overrides);
+    ``examples_range`` keeps positions [start, end) of the examples so chosen (a shard's part of a task);
+    ``preflight`` False skips asking whether each model can be reached (``--dry-run``).
     """
     models = with_overrides([resolve_model(name) for name in model_names], base_url, model_args, quantize)
-    for model in models:
+    for model in models if preflight else ():
         check_backend(model)
     views, skipped = views_to_run(task_names, split, data_dir, skip_missing)
     chosen_prompts = {view.name: prompts_for_view(view, prompt_selectors) for _, view in views}
@@ -226,8 +231,16 @@ def build_plan(
     for spec, view in views:
         full = load_split(spec, view, view.eval_split, data_dir)
         examples = subset(full, limit, sample, seed)
+        if examples_range is not None:
+            examples = examples[examples_range[0]:examples_range[1]]
         notes.extend(subset_note(view, len(full), limit, sample))
         files.extend(split_files(spec, view, view.eval_split, data_dir).values())
+        published = published_files(spec, view, view.eval_split, data_dir)
+        if missing_published_files(published):
+            absent = ", ".join(map(str, missing_published_files(published)))
+            notes.append(f"{view.name}: the published scorer's figure is not computed: {absent} is absent")
+        else:
+            files.extend(published.values())
         has_train = bool(view.train_split and has_split(spec, view, view.train_split, data_dir))
         if has_train:
             files.extend(split_files(spec, view, view.train_split, data_dir).values())

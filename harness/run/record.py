@@ -32,6 +32,8 @@ class RunOptions:
     seed: int = 0
     fewshot: int = 0
     split: str | None = None  # --split: evaluate on this split instead of each task's own
+    examples_range: tuple[int, int] | None = None  # --examples START:END (a shard's part of each task)
+    baseline: bool = True  # False (--no-baseline): a shard, whose run folder of shards holds the baseline
 
 
 def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) -> RunRecord:
@@ -51,6 +53,8 @@ def run_record(plan: RunPlan, options: RunOptions, models: Sequence[ModelSpec]) 
             "seed": options.seed,
             "fewshot": options.fewshot,
             "split": options.split,
+            "examples": list(options.examples_range) if options.examples_range else None,
+            "baseline": options.baseline,
             "batch_size": options.batch_size,
             "device": options.device,
             "mode": options.mode,

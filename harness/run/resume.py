@@ -21,8 +21,8 @@ from bioeval.run.runner import models_to_run
 from bioeval.rundir.reader import read_run_record
 from bioeval.rundir.records import RunRecord
 
-IGNORED_MODEL_FIELDS = ("gguf_path", "usage")  # where the weights package is installed may move;
-# an API model's usage is what the interrupted attempt spent
+IGNORED_MODEL_FIELDS = ("gguf_path", "usage", "throughput")  # where the weights package is installed may move;
+# an API model's usage is what the interrupted attempt spent; a model's throughput, what it answered then
 
 
 def resumable_record(run_dir: Path) -> tuple[RunRecord, list[str]]:
@@ -40,7 +40,7 @@ def resumable_record(run_dir: Path) -> tuple[RunRecord, list[str]]:
 def check_same_run(record: RunRecord, plan: RunPlan, options: RunOptions, run_dir: Path) -> RunRecord:
     """The record the plan would start with (data files hashed again), refused when it describes
     another run than ``record``."""
-    fresh = run_record(plan, options, models_to_run(plan))
+    fresh = run_record(plan, options, models_to_run(plan, options.baseline))
     differences = record_differences(record, fresh)
     if differences:
         shown = "; ".join(differences[:4]) + (f"; and {len(differences) - 4} more" if len(differences) > 4 else "")

@@ -25,8 +25,9 @@ from bioeval.run.progress import RunProgress
 from bioeval.run.record import RunOptions, now, run_record
 from bioeval.rundir.layout import RunFolder
 from bioeval.rundir.reader import read_sample_rows
-from bioeval.rundir.records import Mode, ModelDone, RunRecord, ScoreRow, UnitId
+from bioeval.rundir.records import BaselineInfo, Mode, ModelDone, PromptInfo, RunRecord, ScoreRow, UnitId
 from bioeval.scoring.gold import annotated_text
+from bioeval.scoring.published import with_published_score
 from bioeval.scoring.predict import (
     Outcome,
     RawOutput,
@@ -47,8 +48,12 @@ def choose_mode(task: PromptTask, model: ModelSpec, requested: str) -> Mode:
     return Mode.RANK
 
 
-def models_to_run(plan: RunPlan) -> list[ModelSpec]:
-    """The majority baseline first (it takes seconds), so every model is compared with it."""
+def models_to_run(plan: RunPlan, baseline: bool = True) -> list[ModelSpec]:
+    """The majority baseline first (it takes seconds), so every model is compared with it;
+    without ``baseline`` (a shard, whose run folder of shards runs the baseline once), the
+    models asked for only."""
+    if not baseline:
+        return list(plan.models)
     baselines = [m for m in plan.models if m.backend == BASELINE] or [model_aliases()[BASELINE]]
     return baselines[:1] + [m for m in plan.models if m not in baselines[:1]]
 
@@ -73,6 +78,12 @@ def score_unit(task: PromptTask, outputs: Mapping[str, RawOutput], mode: Mode) -
     return score_outcomes(task.info, mode, outcomes, task.context)
 
 
+def whole_split(options: RunOptions) -> bool:
+    """Every example of each task's split is scored: no --limit, no --sample, and no part of the
+    examples (a shard's range, issue 19's ``examples_range``, where the options have one)."""
+    return options.limit is None and options.sample is None and getattr(options, "examples_range", None) is None
+
+
 def by_dataset(tasks: Sequence[PromptTask]) -> list[list[PromptTask]]:
     """Prompt tasks grouped by view, in plan order: one engine call each."""
     groups: dict[str, list[PromptTask]] = {}
@@ -89,7 +100,7 @@ class Runner:
         previous: RunRecord | None = None, finished: Sequence[ScoreRow] = (),
     ) -> None:
         self.plan, self.folder, self.options, self.progress = plan, folder, options, progress
-        self.models = models_to_run(plan)
+        self.models = models_to_run(plan, options.baseline)
         # a resumed run keeps its record (the resume checked it against the plan): no second
         # hashing of every data file
         self.record: RunRecord = run_record(plan, options, self.models) if previous is None else replace(
@@ -147,7 +158,12 @@ class Runner:
         outputs = evaluate_many(lm, units, chat=model.chat)
         for task, mode in units:
             if unit_id(model, task, mode) not in self.done:
-                self._write_unit(model, task, mode, score_unit(task, outputs.get(task.key, {}), mode))
+                scored = with_published_score(
+                    score_unit(task, outputs.get(task.key, {}), mode), task.spec, task.view, task.info,
+                    [r.example.id for r in task.examples], task.examples[0].example.split,
+                    self.plan.data_dir, whole_split=whole_split(self.options),
+                )
+                self._write_unit(model, task, mode, scored)
                 self.progress.units_done()
         self.progress(f"[{model.name}] {group[0].view.name}: {time.monotonic() - started:.1f}s")
 
@@ -166,26 +182,22 @@ class Runner:
 
     def _write_unit(self, model: ModelSpec, task: PromptTask, mode: Mode, scored: ScoredUnit) -> None:
         self.folder.write_samples(model.name, task.view.name, task.prompt.name, scored.sample_rows())
-        note, versus = "", {}
-        if model.backend == BASELINE:
-            note = f"always answers {task.baseline.answer!r}, the most frequent target of the {task.baseline.counted_on}"
+        is_baseline = model.backend == BASELINE
+        if is_baseline:
             self.baseline[task.key] = scored
-        else:
-            baseline = self._baseline_of(task)
-            if baseline is not None:
-                versus = {c.metric: c for c in compare_with_baseline(task.info, scored, baseline)}
-        unit = unit_id(model, task, mode)
-        if scored.n_failed:
-            note = "; ".join(p for p in (note, f"{scored.n_failed} examples without output (errors in the samples)") if p)
-        rows = [
-            ScoreRow.of(unit, score, note, versus.get(score.metric), scored.n_failed) for score in scored.scores
-        ]
+        rows = unit_rows(
+            unit_id(model, task, mode), task.info, scored,
+            None if is_baseline else self._baseline_of(task),
+            baseline_note(task.baseline) if is_baseline else "",
+        )
         self.folder.append_scores(rows)
         self.rows.extend(rows)
 
     def _baseline_of(self, task: PromptTask) -> ScoredUnit | None:
         """The baseline's results on this prompt: from this attempt, else from its saved samples."""
         if task.key not in self.baseline:
+            if not self.options.baseline:
+                return None  # a shard: its run folder of shards compares with the baseline
             baseline = self.models[0]
             unit = unit_id(baseline, task, self._mode(baseline, task))
             if unit not in self.done:
@@ -193,6 +205,21 @@ class Runner:
             outcomes = [Outcome.of_sample(row) for row in read_sample_rows(self.folder.path, unit)]
             self.baseline[task.key] = score_outcomes(task.info, unit.mode, outcomes, task.context)
         return self.baseline[task.key]
+
+
+def baseline_note(baseline: BaselineInfo) -> str:
+    return f"always answers {baseline.answer!r}, the most frequent target of the {baseline.counted_on}"
+
+
+def unit_rows(
+    unit: UnitId, info: PromptInfo, scored: ScoredUnit, baseline: ScoredUnit | None, note: str = ""
+) -> list[ScoreRow]:
+    """A scored (model, task, prompt)'s rows of scores.jsonl, each beside the majority baseline on
+    the same examples where ``baseline`` is given (a run as it goes, and a merge of shards)."""
+    versus = {} if baseline is None else {c.metric: c for c in compare_with_baseline(info, scored, baseline)}
+    if scored.n_failed:
+        note = "; ".join(p for p in (note, f"{scored.n_failed} examples without output (errors in the samples)") if p)
+    return [ScoreRow.of(unit, score, note, versus.get(score.metric), scored.n_failed) for score in scored.scores]
 
 
 @dataclass(frozen=True)
@@ -210,7 +237,7 @@ def execute(
     """Evaluate every model on every prompt task not already finished; returns the run record as
     written to run.json and all score rows."""
     quiet_libraries()
-    units = len(plan.tasks) * len(models_to_run(plan))
+    units = len(plan.tasks) * len(models_to_run(plan, options.baseline))
     progress = progress or RunProgress(units)
     runner = Runner(plan, folder, options, progress, previous, finished)
     folder.write_run(runner.record)

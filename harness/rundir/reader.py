@@ -14,7 +14,7 @@ from bioeval.io import jsonl_lines
 from bioeval.rundir.layout import RUN_FILE, SCORES_FILE, samples_path
 from bioeval.rundir.records import RunRecord, SampleRow, ScoreRow, UnitId, Where
 
-UNFINISHED = ("interrupted", "running")
+UNFINISHED = ("interrupted", "running", "incomplete")
 
 
 def require_run_folder(run_dir: Path) -> None:

@@ -305,7 +305,7 @@ class RunRecord:
 
     bioeval_version: str
     command: tuple[str, ...]
-    status: str  # "running", "complete" or "interrupted"
+    status: str  # "running", "complete", "interrupted", or "incomplete" (shards that failed)
     started: str
     finished: str | None
     config: Mapping[str, Any]  # models, tasks, prompts, limit, sample, seed ... as given
@@ -319,6 +319,9 @@ class RunRecord:
     models_done: tuple[ModelDone, ...] = field(default=())
     resumed: tuple[str, ...] = ()  # when each later attempt (``bioeval run --resume``) started
     fewshot_examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # task -> shot ids
+    # a run cut into shards (``--executor``): the executor, the shards and the (model, task)
+    # pairs still missing from the merge; empty for a run in one process
+    executor: Mapping[str, Any] = field(default_factory=dict)
 
     def baseline_models(self) -> set[str]:
         named = {name for name, info in self.models.items() if info.get("backend") == BASELINE}
@@ -337,6 +340,7 @@ class RunRecord:
             "models_done": [done.to_json() for done in self.models_done],
             "resumed": list(self.resumed),
             "fewshot_examples": {task: list(ids) for task, ids in self.fewshot_examples.items()},
+            **({"executor": dict(self.executor)} if self.executor else {}),
         }
 
     @classmethod
@@ -366,6 +370,7 @@ class RunRecord:
                 str(task): tuple(str(i) for i in ids)
                 for task, ids in (raw.get("fewshot_examples") or {}).items() if isinstance(ids, list)
             },
+            executor=dict(where.mapping(raw.get("executor") or {}, "'executor'")),
         )
 
 

@@ -10,8 +10,9 @@ declared in ``bioeval.task_types``; for NER and PICO several are, and the first 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from bioeval.errors import DataFileError
 from bioeval.metrics import scoring
@@ -49,9 +50,14 @@ def detect_kind(path: Path, view: View) -> str:
 
 
 def score_predictions(
-    view: View, records: Sequence[Record], path: Path, allow_missing: bool = False
+    view: View,
+    records: Sequence[Record],
+    path: Path,
+    allow_missing: bool = False,
+    published: Callable[[Sequence[Any], Mapping[str, Any]], Score | None] | None = None,
 ) -> tuple[str, list[Score]]:
-    """(the prediction shape used, one Score per metric of the view)."""
+    """(the prediction shape used, one Score per metric of the view, then the published
+    scorer's, where ``published`` (predictions, options) gives one)."""
     kind = detect_kind(path, view)
     external = read_predictions_file(
         path, ids=[r.id for r in records], kind=kind, choices=view.labels or (), allow_missing=allow_missing
@@ -60,4 +66,6 @@ def score_predictions(
     references = [gold(record) for record in records]
     options = view.metric_options().to_json()
     usable = [m for m in view.metrics if kind in METRICS[m].output_kinds]
-    return kind, [scoring.score(m, external.predictions, references, options=options) for m in usable]
+    scores = [scoring.score(m, external.predictions, references, options=options) for m in usable]
+    extra = published(external.predictions, options) if published is not None else None
+    return kind, scores if extra is None else [*scores, extra]

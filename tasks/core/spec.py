@@ -57,6 +57,20 @@ Loader = Callable[[str, Mapping[str, Path]], Iterable[Record]]
 
 
 @dataclass(frozen=True)
+class PublishedRows:
+    """A published scorer's own items for a view, where they are not the view's examples (BLUE
+    scores ChemProt on every chemical-gene pair of an abstract, a pair with two gold labels
+    written twice): ``load(split, paths)`` gives, per item, its document id, the id of the
+    view's example that predicts it (an id no example has: predicted as the negative class) and
+    its gold labels, one per row. ``metric`` scores them; ``splits`` names each split's files."""
+
+    metric: str
+    splits: Mapping[str, tuple[str, ...]]
+    load: Callable[[str, Mapping[str, Path]], Iterable[tuple[str, str, tuple[str, ...]]]]
+    source: str = ""  # which published scorer, for notes
+
+
+@dataclass(frozen=True)
 class View:
     """One way of evaluating a dataset: a schema, a task, splits and metrics.
 
@@ -76,6 +90,7 @@ class View:
     eval_split: str = "test"
     train_split: str | None = "train"  # majority baseline's source split, if any
     description: str = ""
+    published_rows: PublishedRows | None = None  # a published scorer's items, when not the examples
 
     def metric_options(self, wording: Mapping[str, str] | None = None) -> MetricOptions:
         """The label set and negative class label metrics read (micro-F1 leaves the negative
@@ -89,8 +104,9 @@ class View:
         )
 
 
-NER_METRICS = ("entity_f1", "entity_f1_relaxed", "rouge1")
-"""What NER views are scored by: strict and relaxed entity F1 (BLURB), ROUGE-1 (BigBIO)."""
+NER_METRICS = ("entity_f1", "entity_f1_relaxed", "rouge1", "entity_f1_exact_lower")
+"""What NER views are scored by: strict and relaxed entity F1 (BLURB), ROUGE-1 (BigBIO),
+lowercased exact mention strings (BioMistral-NLU's scorer; typed outputs only)."""
 
 
 def relation_pair_view(
@@ -104,6 +120,8 @@ def relation_pair_view(
     negative: str,
     eval_split: str = "test",
     train_split: str | None = "train",
+    metrics: tuple[str, ...] = ("micro_f1", "accuracy"),
+    published_rows: PublishedRows | None = None,
 ) -> View:
     """A relation-extraction pair view (ChemProt, DDI, GAD, n2c2): TEXT records holding the
     sentence with both arguments masked and one relation label, scored by micro-F1 over the
@@ -114,13 +132,14 @@ def relation_pair_view(
         task=TaskType.RE,
         splits=splits,
         load=load,
-        metrics=("micro_f1", "accuracy"),
+        metrics=metrics,
         labels=labels,
         label_text=label_text,
         negative_label=negative,
         description=description,
         eval_split=eval_split,
         train_split=train_split,
+        published_rows=published_rows,
     )
 
 

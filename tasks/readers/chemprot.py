@@ -11,6 +11,11 @@ The pair view follows BLURB's recipe (its ``data_generation`` scripts): sentence
 sentence; label = the relations file's group when it is one of CPR:3/4/5/6/9 (the last line for
 a pair wins), else ``false``; arguments masked ``@CHEMICAL$`` / ``@GENE$`` (``@CHEM-GENE$`` when
 they overlap); id ``PMID.<first>.<second>`` with the arguments in text order.
+
+BLUE scores ChemProt on rows of its own (``blue/gs/create_chemprot_test_gs.py``): every
+chemical x gene pair of an abstract, in or across sentences, with one row per gold-standard
+relation of the pair (a pair with two gold labels is written twice) and one ``false`` row for a
+pair without one. :func:`blue_rows` rebuilds them from the entities and gold-standard files.
 """
 
 from __future__ import annotations
@@ -185,3 +190,31 @@ def _argument(entity: Entity, sentence_start: int) -> Argument:
     start, end = entity.offsets[0]
     mask = "CHEMICAL" if entity.type == "CHEMICAL" else "GENE"
     return Argument(start - sentence_start, end - sentence_start, mask)
+
+
+@dataclass(frozen=True)
+class BlueRows:
+    """One chemical x gene pair of BLUE's ChemProt rows: the pair-view id that predicts it and
+    the gold label of each of its rows."""
+
+    pair_id: str  # PMID.<first>.<second>, the arguments in text order, as the pair view names it
+    labels: tuple[str, ...]
+
+
+def blue_rows(entities_path: Path, gold_standard_path: Path) -> list[BlueRows]:
+    """BLUE's ChemProt rows of one split (see the module docstring), pair by pair."""
+    entities = read_entities(entities_path)
+    gold = read_relations(gold_standard_path)
+    rows = []
+    for pmid, found in entities.items():
+        by_pair: dict[tuple[str, str], list[str]] = {}
+        for relation in gold.get(pmid, ()):
+            by_pair.setdefault((relation.arg1_id, relation.arg2_id), []).append(relation.type)
+        chemicals = [e for e in found if e.type == "CHEMICAL"]
+        genes = [e for e in found if e.type != "CHEMICAL"]
+        for chemical in chemicals:
+            for gene in genes:
+                first, second = (chemical, gene) if chemical.offsets[0][0] < gene.offsets[0][0] else (gene, chemical)
+                labels = tuple(by_pair.get((chemical.id, gene.id), ())) or (NEGATIVE,)
+                rows.append(BlueRows(f"{pmid}.{first.id}.{second.id}", labels))
+    return rows

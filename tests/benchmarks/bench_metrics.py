@@ -32,7 +32,8 @@ def main() -> int:
         roll = rng.random()
         if roll < 0.02:
             return Prediction(value=None, raw="?", error="unparsed")
-        return Prediction(value=wrong() if roll < 0.12 else gold, raw="x")
+        right = gold[0] if isinstance(gold, tuple) and isinstance(gold[0], str) else gold  # BLUE rows: a pair's first label
+        return Prediction(value=wrong() if roll < 0.12 else right, raw="x")
 
     cases = {}
     gold = [rng.choice(labels) for _ in range(args.n)]
@@ -42,10 +43,13 @@ def main() -> int:
     numbers = [rng.uniform(0, 4) for _ in range(args.n)]
     cases["pearson"] = (numbers, lambda: rng.uniform(0, 4), {})
     sets = [frozenset(rng.sample(labels, rng.randint(0, 2))) for _ in range(args.n)]
-    cases["example_f1"] = (sets, lambda: frozenset(rng.sample(labels, 1)), {})
+    for name in ("example_f1", "example_f1_blue", "label_micro_f1"):
+        cases[name] = (sets, lambda: frozenset(rng.sample(labels, 1)), {})
+    rows = [tuple(rng.choice(labels) for _ in range(rng.choice((1, 1, 1, 2)))) for _ in range(args.n)]
+    cases["pair_rows_micro_f1"] = (rows, lambda: rng.choice(labels), {"negative": "false"})
     words = ["aspirin", "tumor necrosis factor", "cisplatin", "IL-2", "breast cancer"]
     mentions = [[("Chemical", rng.choice(words)) for _ in range(rng.randint(0, 4))] for _ in range(args.n)]
-    for name in ("entity_f1", "entity_f1_relaxed", "rouge1"):
+    for name in ("entity_f1", "entity_f1_relaxed", "rouge1", "entity_f1_exact_lower", "pico_bow_micro_f1"):
         cases[name] = (mentions, lambda: [("Chemical", rng.choice(words))], {})
 
     print(f"{args.n} examples, {args.n_boot} bootstrap resamples")

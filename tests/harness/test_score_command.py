@@ -48,7 +48,7 @@ def gold_predictions(name: str, data: Path) -> list[dict]:
         ("gad", {"accuracy", "micro_f1"}),
         ("pubmed_qa", {"accuracy", "macro_f1"}),
         ("biosses", {"pearson"}),
-        ("hallmarks_of_cancer", {"example_f1"}),
+        ("hallmarks_of_cancer", {"example_f1", "label_micro_f1", "example_f1_blue"}),
     ],
 )
 def test_gold_predictions_score_one(task, metrics, shared_data: Path, tmp_path: Path, capsys) -> None:
@@ -57,6 +57,29 @@ def test_gold_predictions_score_one(task, metrics, shared_data: Path, tmp_path: 
     assert set(result["metrics"]) == metrics
     for value in result["metrics"].values():
         assert value["value"] == pytest.approx(1.0, abs=1e-12) and value["n_unparsed"] == 0
+    if task == "hallmarks_of_cancer":  # BLUE's eval_hoc cannot score BLURB's 53 documents without a hallmark
+        assert result["metrics"]["example_f1_blue"]["note"].startswith("53 documents without a gold label left out")
+
+
+def test_chemprot_gold_scores_one_and_blue_rows_give_0_99377(shared_data: Path, tmp_path: Path, capsys) -> None:
+    """The pair view's gold on BLUE's rows: 3443 positive pairs predicted, 3429 of them right
+    (a pair with two gold labels gets one of them), 3458 gold rows (two-label pairs twice, and
+    pairs across sentences that no example predicts)."""
+    path = write(tmp_path / "p.jsonl", gold_predictions("chemprot", shared_data))
+    result = score(capsys, "--task", "chemprot", "--predictions", str(path), "--data-dir", str(shared_data))
+    metrics = result["metrics"]
+    assert metrics["micro_f1"]["value"] == metrics["accuracy"]["value"] == 1.0
+    blue = metrics["pair_rows_micro_f1"]
+    assert (blue["details"]["tp"], blue["details"]["n_predicted"], blue["details"]["n_gold"]) == (3429, 3443, 3458)
+    assert blue["value"] == pytest.approx(2 * 3429 / (3443 + 3458), abs=1e-12)
+    assert round(blue["value"], 5) == 0.99377 and blue["n_unparsed"] == 0
+
+
+def test_pico_gold_spans_score_one_by_both_definitions(shared_data: Path, tmp_path: Path, capsys) -> None:
+    docs = records("ebm_pico", shared_data)
+    spans = [{"id": r.id, "prediction": [{"start": s, "end": e, "type": ent.type} for ent in r.entities for s, e in ent.offsets]} for r in docs]
+    result = score(capsys, "--task", "ebm_pico", "--predictions", str(write(tmp_path / "s.jsonl", spans)), "--data-dir", str(shared_data))
+    assert {k: v["value"] for k, v in result["metrics"].items()} == {"token_f1": 1.0, "pico_bow_micro_f1": 1.0}
 
 
 def test_entity_predictions_as_spans_or_strings(shared_data: Path, tmp_path: Path, capsys) -> None:
@@ -65,7 +88,9 @@ def test_entity_predictions_as_spans_or_strings(shared_data: Path, tmp_path: Pat
     strings = [{"id": r.id, "prediction": [ent.text[0] for ent in r.entities]} for r in docs]
     by_spans = score(capsys, "--task", "bc5cdr_chem", "--predictions", str(write(tmp_path / "s.jsonl", spans)), "--data-dir", str(shared_data))
     assert by_spans["prediction_shape"] == "spans"
-    assert {k: v["value"] for k, v in by_spans["metrics"].items()} == {"entity_f1": 1.0, "entity_f1_relaxed": 1.0}
+    assert {k: v["value"] for k, v in by_spans["metrics"].items()} == {
+        "entity_f1": 1.0, "entity_f1_relaxed": 1.0, "entity_f1_exact_lower": 1.0,
+    }
     by_strings = score(capsys, "--task", "bc5cdr_chem", "--predictions", str(write(tmp_path / "t.jsonl", strings)), "--data-dir", str(shared_data))
     assert by_strings["prediction_shape"] == "entity_list"
     assert {k: v["value"] for k, v in by_strings["metrics"].items()} == {"entity_f1": 1.0, "entity_f1_relaxed": 1.0, "rouge1": 1.0}

@@ -151,7 +151,8 @@ def test_compare_uses_the_same_classes_on_both_sides() -> None:
 def test_registry_entries_are_complete() -> None:
     assert set(METRICS) == {
         "accuracy", "pearson", "entity_f1", "entity_f1_relaxed", "rouge1",
-        "token_f1", "micro_f1", "example_f1", "macro_f1",
+        "token_f1", "micro_f1", "example_f1", "macro_f1", "example_f1_blue", "label_micro_f1",
+        "entity_f1_exact_lower", "pico_bow_micro_f1", "pair_rows_micro_f1",
     }
     for name, spec in METRICS.items():
         assert spec.name == name and spec.description

@@ -26,6 +26,7 @@ BLURB_EXPECTED = 3.7 / 6
 BLUE_VALUES = {"biosses": 0.9, "bc5cdr_disease": 0.8, "bc5cdr_chem": 0.7, "ddi_corpus": 0.6,
                "chemprot": 0.5, "n2c2_2010": 0.4, "hallmarks_of_cancer": 0.3, "mednli": 0.2}
 BLUE_EXPECTED = 4.4 / 8
+BLUE_METRICS = {"ddi_corpus": "macro_f1", "chemprot": "pair_rows_micro_f1", "hallmarks_of_cancer": "example_f1_blue"}
 
 
 def blurb_run(folder: Path) -> Path:
@@ -52,16 +53,57 @@ def test_blurb_score_is_the_macro_average_of_group_averages(tmp_path: Path, caps
 
 
 def test_blue_score_is_the_mean_over_tasks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [score_row("lm", task, "p", "accuracy", value) for task, value in BLUE_VALUES.items()]
+    rows = [score_row("lm", task, "p", BLUE_METRICS.get(task, "accuracy"), value) for task, value in BLUE_VALUES.items()]
     run = synthetic_run(tmp_path / "blue", rows, models={"lm": "hf"})  # every BLUE task planned
     board = leaderboard(capsys, str(run), "--suite", "blue")
     assert board["suites"] == ["blue"]
     assert board["rows"][0]["benchmarks"][0]["value"] == pytest.approx(BLUE_EXPECTED, abs=1e-12)
 
 
+def test_blue_is_incomplete_without_blues_own_metric(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the tasks' first metrics (e.g. ChemProt's sentence-level micro-F1): no BLUE score under
+    BLUE's name, and the report says which task lacks which metric."""
+    rows = [score_row("lm", task, "p", "accuracy", value) for task, value in BLUE_VALUES.items()]
+    board = leaderboard(capsys, str(synthetic_run(tmp_path / "blue", rows, models={"lm": "hf"})), "--suite", "blue")
+    (score,) = board["rows"][0]["benchmarks"]
+    assert score["value"] is None
+    assert set(score["missing"]) == {"ddi_corpus (macro_f1)", "chemprot (pair_rows_micro_f1)",
+                                     "hallmarks_of_cancer (example_f1_blue)"}
+
+
+def test_blue_takes_blues_own_metric_where_it_names_one_and_shows_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DDI macro-F1, ChemProt on BLUE's rows, HoC as eval_hoc.py: the suite's score takes them,
+    and each sits in a column of its own beside the task's first metric, never in its place."""
+    own = {"ddi_corpus": ("macro_f1", 0.1), "chemprot": ("pair_rows_micro_f1", 0.2),
+           "hallmarks_of_cancer": ("example_f1_blue", 0.25)}
+    rows = [score_row("lm", task, "p", "accuracy", value) for task, value in BLUE_VALUES.items()]
+    rows += [score_row("lm", task, "p", metric, value) for task, (metric, value) in own.items()]
+    run = synthetic_run(tmp_path / "blue", rows, models={"lm": "hf"})
+    board = leaderboard(capsys, str(run), "--suite", "blue")
+    columns = [(c["task"], c["metric"]) for c in board["columns"]]
+    for task, (metric, _) in own.items():  # the default first, then BLUE's, both named
+        assert columns.index((task, metric)) == columns.index((task, "accuracy")) + 1
+    # (0.9 + 0.8 + 0.7 + 0.1 + 0.2 + 0.4 + 0.25 + 0.2) / 8
+    assert board["rows"][0]["benchmarks"][0]["value"] == pytest.approx(3.55 / 8, abs=1e-12)
+    assert any(n.startswith("chemprot: pair_rows_micro_f1 beside accuracy") for n in board["notes"])
+
+
+def test_every_suite_metric_is_a_metric() -> None:
+    from bioeval.config.suites import all_suites
+    from bioeval.metrics.registry import METRICS
+
+    named = [metric for suite in all_suites().values() for _, metric in suite.metrics]
+    assert named and set(named) <= set(METRICS)
+
+
 def test_incomplete_suite_says_which_tasks_are_missing(majority_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
     board = leaderboard(capsys, str(majority_run), "--suite", "blurb")
-    assert [c["task"] for c in board["columns"]] == ["bc5cdr_chem", "gad", "biosses"]  # the suite's order
+    tasks = list(dict.fromkeys(c["task"] for c in board["columns"]))
+    assert tasks == ["bc5cdr_chem", "gad", "biosses"]  # the suite's order
+    # beside a task's first metric, the published rows' metric for it, each named
+    assert ("bc5cdr_chem", "entity_f1_exact_lower") in [(c["task"], c["metric"]) for c in board["columns"]]
     (score,) = board["rows"][0]["benchmarks"]
     assert score["value"] is None
     assert set(score["missing"]) == {"bc5cdr_disease", "ncbi_disease_blurb", "bc2gm", "jnlpba", "ebm_pico",

@@ -25,11 +25,14 @@ def values(run: Path, model: str, task: str, metric: str) -> list[float]:
 
 def test_markdown_leaderboard_and_per_prompt_tables(model_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = report(capsys, str(model_run))
-    assert "| model | gad (micro_f1) | biosses (pearson) | bc5cdr_chem (entity_f1) |" in text
+    # each task's first metric, then the published rows' metric for it where that differs (BigBIO:
+    # GAD accuracy, NER ROUGE-1; BioMistral-NLU: lowercased exact mention strings), each named
+    assert ("| model | gad (micro_f1) | gad (accuracy) | biosses (pearson) | bc5cdr_chem (entity_f1) "
+            "| bc5cdr_chem (rouge1) | bc5cdr_chem (entity_f1_exact_lower) |") in text
     gad_mean = statistics.fmean(values(model_run, FAKE_MODEL, "gad", "micro_f1"))
     ner_mean = statistics.fmean(values(model_run, FAKE_MODEL, "bc5cdr_chem", "entity_f1"))
     row = next(line for line in text.splitlines() if line.startswith(f"| {FAKE_MODEL} |"))
-    assert row.split(" | ")[1] == f"{gad_mean:.4f}" and row.split(" | ")[3].rstrip(" |") == f"{ner_mean:.4f}"
+    assert row.split(" | ")[1] == f"{gad_mean:.4f}" and row.split(" | ")[4] == f"{ner_mean:.4f}"
     baseline = next(line for line in text.splitlines() if line.startswith("| majority (baseline) |"))
     # NER F1 0 (with its two-way interval); Pearson of a constant undefined
     assert "| 0.0000 [0.000, 0.000] |" in baseline and "n/a" in baseline
@@ -62,7 +65,9 @@ def test_csv_is_one_tidy_table(model_run: Path, capsys: pytest.CaptureFixture[st
 def test_json_holds_both_structures(model_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
     document = json.loads(report(capsys, str(model_run), "--format", "json"))
     board = document["leaderboard"]
-    assert [c["task"] for c in board["columns"]] == ["gad", "biosses", "bc5cdr_chem"]
+    assert [(c["task"], c["metric"]) for c in board["columns"]] == [
+        ("gad", "micro_f1"), ("gad", "accuracy"), ("biosses", "pearson"), ("bc5cdr_chem", "entity_f1"),
+        ("bc5cdr_chem", "rouge1"), ("bc5cdr_chem", "entity_f1_exact_lower")]
     evaluated = [(r["label"], r["kind"]) for r in board["rows"] if r["kind"] in ("model", "baseline")]
     assert evaluated == [(FAKE_MODEL, "model"), ("majority", "baseline")]
     assert board["rows"][2]["kind"] == "reference"  # the packaged published rows follow, as context
@@ -75,11 +80,11 @@ def test_json_holds_both_structures(model_run: Path, capsys: pytest.CaptureFixtu
 
 def test_latex_booktabs_with_best_in_bold(model_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = report(capsys, str(model_run), "--format", "latex")
-    assert "\\begin{tabular}{lrrr}" in text and "\\toprule" in text and "\\bottomrule" in text
+    assert "\\begin{tabular}{lrrrrrr}" in text and "\\toprule" in text and "\\bottomrule" in text
     assert "bc5cdr\\_chem" in text and "micro\\_f1" in text
     fake = next(line for line in text.splitlines() if line.startswith(FAKE_MODEL))
     baseline = next(line for line in text.splitlines() if line.startswith("majority"))
-    assert fake.count("\\textbf{") == 3  # the fake model is above the baseline on every task
+    assert fake.count("\\textbf{") == 6  # the fake model is above the baseline in every column
     assert "\\textbf{" not in baseline
 
 
@@ -103,7 +108,7 @@ def test_html_is_one_self_contained_page(model_run: Path, tmp_path: Path, capsys
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert page.count("<table id=\"leaderboard\"") == 1
-    assert page.count("<section class=\"ptable\"") == 7  # one table per (task, metric)
+    assert page.count("<section class=\"ptable\"") == 8  # one table per (task, metric)
     assert f"<th>{FAKE_MODEL}</th>" in page and "<svg" not in page
     assert "<script type=\"application/json\" id=\"bioeval-samples\">" in page
     assert "src=\"http" not in page and "href=\"http" not in page
