@@ -55,6 +55,7 @@ class MetricSpec:
     output_kinds: tuple[str, ...]  # parsers whose predictions it reads; the first is the default
     description: str
     higher_is_better: bool = True
+    per_example: bool = False  # the value is the mean of a per-example score (``value`` of one row)
     value_range: tuple[float, float] = (0.0, 1.0)
     options: frozenset[str] = frozenset()  # option names it reads; others are ignored
     unparsed: str = "scored as wrong"  # what an unparsed prediction counts as

@@ -45,6 +45,7 @@ def _rule(name: str, tally: TallyFn, description: str, unit: str, averaging: str
 _SPECS = (
     MetricSpec(
         name="accuracy",
+        per_example=True,
         tally=cls.accuracy_tally,
         value=cls.accuracy_value,
         output_kinds=("label",),
@@ -154,6 +155,7 @@ _SPECS = (
     ),
     MetricSpec(
         name="rouge1",
+        per_example=True,
         tally=ner.rouge1_tally,
         value=ner.rouge1_value,
         output_kinds=("entity_list", "typed_entities", "tagged_entities"),

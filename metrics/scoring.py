@@ -21,7 +21,7 @@ is always reported in ``Score.n_unparsed``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ from bioeval.metrics.base import MetricSpec, Options, Tally, as_float
 from bioeval.metrics.registry import metric as metric_by_name
 from bioeval.metrics.types import Comparison, Prediction, Score
 
-_CELLS_PER_CHUNK = 2_000_000  # resample-count matrix cells held at once (16 MB of float64)
+CELLS_PER_CHUNK = 2_000_000  # resample-count matrix cells held at once (16 MB of float64)
 
 
 def score(
@@ -56,7 +56,7 @@ def score(
     if value is not None and n_boot > 0 and len(references) > 1:
         (resampled,) = bootstrap_totals([tally.stats], n_boot, seed)
         boot_values = spec.value(resampled)
-        ci_low, ci_high = _percentile_interval(boot_values, confidence)
+        ci_low, ci_high = percentile_interval(boot_values, confidence)
         details["n_boot"] = n_boot
         details["n_boot_undefined"] = int(np.isnan(boot_values).sum())
     notes = [tally.note] if tally.note else []
@@ -106,7 +106,7 @@ def compare(
         return Comparison(spec.name, model, baseline, None, None, "none", n, note="; ".join(notes) or "too few examples")
     resampled_model, resampled_baseline = bootstrap_totals([model_tally.stats, baseline_tally.stats], n_boot, seed)
     deltas = _defined(spec, spec.value(resampled_model)) - _defined(spec, spec.value(resampled_baseline))
-    ci_low, ci_high = _percentile_interval(deltas, confidence)
+    ci_low, ci_high = percentile_interval(deltas, confidence)
     test = PAIRED_TESTS.get(spec.name, _bootstrap_p_value)
     method, p_value = test(model_tally, baseline_tally, deltas)
     return Comparison(
@@ -130,16 +130,23 @@ def bootstrap_totals(stats: Sequence[np.ndarray], n_boot: int, seed: int) -> lis
     widths = [s.shape[1] for s in stats]
     joined = np.hstack([np.asarray(s, dtype=float) for s in stats])
     out = np.empty((n_boot, joined.shape[1]))
-    rng = np.random.default_rng(seed)
-    chunk = max(1, min(n_boot, _CELLS_PER_CHUNK // max(n, 1)))
+    start = 0
+    for counts in example_counts(n, n_boot, np.random.default_rng(seed)):
+        out[start : start + len(counts)] = counts @ joined
+        start += len(counts)
+    edges = np.cumsum([0, *widths])
+    return [out[:, a:b] for a, b in itertools.pairwise(edges)]
+
+
+def example_counts(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """Chunks of bootstrap resamples of ``n`` examples, as counts of shape (rounds, n): how often
+    each example is drawn in each round (``CELLS_PER_CHUNK`` cells at a time)."""
+    chunk = max(1, min(n_boot, CELLS_PER_CHUNK // max(n, 1)))
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
         picks = rng.integers(0, n, size=(size, n))
         flat = (picks + (np.arange(size) * n)[:, None]).ravel()
-        counts = np.bincount(flat, minlength=size * n).reshape(size, n).astype(float)
-        out[start : start + size] = counts @ joined
-    edges = np.cumsum([0, *widths])
-    return [out[:, a:b] for a, b in itertools.pairwise(edges)]
+        yield np.bincount(flat, minlength=size * n).reshape(size, n).astype(float)
 
 
 def prediction_values(predictions: Sequence[Prediction | Any]) -> tuple[list[Any], int]:
@@ -159,24 +166,41 @@ def prediction_values(predictions: Sequence[Prediction | Any]) -> tuple[list[Any
 
 
 def _mcnemar_exact(model: Tally, baseline: Tally, deltas: np.ndarray) -> tuple[str, float]:
-    from scipy.stats import binomtest
-
     model_right = model.stats[:, 0] > 0
     baseline_right = baseline.stats[:, 0] > 0
-    only_model = int(np.sum(model_right & ~baseline_right))
-    only_baseline = int(np.sum(~model_right & baseline_right))
-    if only_model + only_baseline == 0:
-        return "exact McNemar", 1.0
-    return "exact McNemar", float(binomtest(only_model, only_model + only_baseline, 0.5).pvalue)
+    return "exact McNemar", mcnemar_exact(model_right, baseline_right)
+
+
+def mcnemar_exact(a_right: np.ndarray, b_right: np.ndarray) -> float:
+    """Exact McNemar p-value of two paired right/wrong vectors: a two-sided binomial test
+    (p = 0.5) on the examples exactly one of the two got right; 1 when there are none."""
+    from scipy.special import bdtr  # binomial CDF: scipy.special loads far faster than scipy.stats
+
+    a_right, b_right = np.asarray(a_right, dtype=bool), np.asarray(b_right, dtype=bool)
+    only_a = int(np.sum(a_right & ~b_right))
+    only_b = int(np.sum(~a_right & b_right))
+    if only_a + only_b == 0:
+        return 1.0
+    # Binomial(n, 1/2) is symmetric: the two-sided exact p is twice the smaller tail, capped at 1
+    return float(min(1.0, 2 * bdtr(min(only_a, only_b), only_a + only_b, 0.5)))
 
 
 def _bootstrap_p_value(model: Tally, baseline: Tally, deltas: np.ndarray) -> tuple[str, float]:
+    p_value = bootstrap_p_value(deltas)
+    return "paired bootstrap", float("nan") if p_value is None else p_value
+
+
+def bootstrap_p_value(deltas: np.ndarray) -> float | None:
+    """Two-sided bootstrap p-value of "no difference": twice the smaller share of resampled
+    differences at or beyond zero, each share (k + 1) / (B + 1), capped at 1; None when no
+    resampled difference is defined."""
+    deltas = np.asarray(deltas, dtype=float)
     defined = deltas[~np.isnan(deltas)]
     if not len(defined):
-        return "paired bootstrap", float("nan")
+        return None
     at_or_below = (np.sum(defined <= 0) + 1) / (len(defined) + 1)
     at_or_above = (np.sum(defined >= 0) + 1) / (len(defined) + 1)
-    return "paired bootstrap", float(min(1.0, 2 * min(at_or_below, at_or_above)))
+    return float(min(1.0, 2 * min(at_or_below, at_or_above)))
 
 
 PAIRED_TESTS = {"accuracy": _mcnemar_exact}
@@ -230,7 +254,9 @@ def _defined(spec: MetricSpec, values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), spec.undefined_as, values)
 
 
-def _percentile_interval(values: np.ndarray, confidence: float) -> tuple[float | None, float | None]:
+def percentile_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float | None, float | None]:
+    """The percentile interval of the defined (non-NaN) values; (None, None) when none is."""
+    values = np.asarray(values, dtype=float)
     defined = values[~np.isnan(values)]
     if not len(defined):
         return None, None

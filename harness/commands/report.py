@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "row, benchmark scores for suites), the per-prompt table (score, 95% interval, unparsed "
         "outputs, comparison with the baseline) and, with --plots, box plots of each prompt's "
         "score minus the baseline's. Where two runs hold the same model and task, the later run "
-        "wins and the report says so.",
+        "wins and the report says so. From the saved samples it adds, for the mean over prompts, a two-way "
+        "(prompts x examples) bootstrap interval and tie groups; model vs model (paired); where the variance "
+        "comes from; agreement across prompts; and calibration of ranked answer choices.",
     )
     parser.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run folders written by `bioeval run`")
     parser.add_argument("--format", choices=FORMAT_NAMES, default="md", help="output format (default md)")
@@ -45,6 +47,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="folds of the cross-validated best prompt when no validation run is given (default 5)")
     parser.add_argument("--max-examples", type=int, default=100,
                         help="HTML drill-down: examples embedded per (model, task, prompt) (default 100)")
+    parser.add_argument("--compare", action="store_true",
+                        help="print only model vs model: for every pair of models on the same task, prompts and "
+                        "examples, the difference of the means over prompts (two-way paired bootstrap interval "
+                        "and p) and a paired test per prompt (exact McNemar or paired bootstrap, Holm)")
+    parser.add_argument("--resamples", type=int, default=1000,
+                        help="bootstrap resamples of the statistics over prompts and examples (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of every resample (default 0)")
+    parser.add_argument("--alpha", type=float, default=0.05,
+                        help="level of the tests behind tie groups and 'beats on k of n prompts' (default 0.05)")
     parser.add_argument("--plots-dir", help="folder for the plots (default: beside --output, else .)")
     parser.add_argument("--force", action="store_true",
                         help="replace an existing --output file and existing plot files")
@@ -57,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from bioeval.inputs.folders import output_path
     from bioeval.inputs.numbers import check_int
     from bioeval.report.build import ReportOptions, build_report, write_report
+    from bioeval.report.stat_types import StatsSettings
 
     check_int("--folds", args.folds, 2)
     check_int("--max-examples", args.max_examples, 0, unit="examples")
@@ -76,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         folds=args.folds,
         max_examples=args.max_examples,
         force=args.force,
+        compare=args.compare,
+        statistics=StatsSettings(n_boot=args.resamples, seed=args.seed, alpha=args.alpha),
     )
     report = build_report([Path(p) for p in args.run_dirs], options)
     for warning in report.data.warnings:

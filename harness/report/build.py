@@ -8,17 +8,22 @@ beside it (``<stem>_<metric>.png`` / ``.svg``) or into a folder of their own.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+import json
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from bioeval.errors import BioevalError, UnknownNameError
 from bioeval.report.data import ReportData, load_runs, read_samples
 from bioeval.report.document import Report
+from bioeval.report.plots import PlotFile
 from bioeval.report.interactive import to_html
+from bioeval.report.statistics import compute_statistics, with_statistics
 from bioeval.report.layouts import LAYOUTS, LayoutTable, build_layout
 from bioeval.report.selection import PromptChoice, choose_prompts
+from bioeval.report.stat_types import Statistics, StatsSettings
 from bioeval.report.references import ReferenceRow, load_references, packaged_references, packaged_tables
 from bioeval.report.tables import build_leaderboard, build_prompt_tables
+from bioeval.report.unit_samples import UnitReader
 from bioeval.report.text import to_csv, to_json, to_latex, to_markdown
 from bioeval.inputs.folders import check_no_overwrite
 from bioeval.io import require_writable_folder, write_user_file
@@ -49,6 +54,8 @@ class ReportOptions:
     folds: int = 5  # cross-validation folds for the honest best prompt
     max_examples: int = 100  # HTML drill-down: examples embedded per (model, task, prompt)
     force: bool = False  # replace an existing output file and plot files
+    compare: bool = False  # render only the model-vs-model comparisons
+    statistics: StatsSettings = StatsSettings()  # resamples, seed, alpha of the statistics
 
 
 def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
@@ -57,6 +64,7 @@ def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
         raise UnknownNameError("report format", options.format, FORMATS)
     if options.layout is not None and options.layout not in LAYOUTS:
         raise UnknownNameError("layout", options.layout, LAYOUTS)
+    _check_settings(options.statistics)
     data = load_runs(run_dirs, options.family)
     if options.output is not None:
         if options.output.is_dir():
@@ -74,23 +82,37 @@ def build_report(run_dirs: Sequence[Path], options: ReportOptions) -> Report:
     references = _references(options.references)
     leaderboard = build_leaderboard(data, options.metric, options.statistic, options.suite, references)
     tables = build_prompt_tables(data, options.metric)
-    choices = choose_prompts(data, options.folds)
+    reader = UnitReader(data)  # each samples file read once, for the prompt choice and the statistics
+    choices = choose_prompts(data, options.folds, reader=reader)
     layout = _layout(options.layout, data, choices, references)
     samples = read_samples(data, options.max_examples) if options.format == "html" else ()
+    statistics = compute_statistics(data, leaderboard, options.statistics, reader)
+    leaderboard = with_statistics(leaderboard, statistics)
     report = Report(data=data, leaderboard=leaderboard, prompt_tables=tables, layout=layout,
-                    choices=choices, samples=samples)
+                    choices=choices, samples=samples, statistics=statistics)
     if options.plots:
         report = _with_plots(report, options)
     return report
 
 
-def render(report: Report, format_name: str) -> str:
+def render(report: Report, format_name: str, compare: bool = False) -> str:
+    if compare:
+        from bioeval.report.stat_html import compare_html
+        from bioeval.report.stat_text import compare_csv, compare_latex, compare_markdown, statistics_json
+
+        assert report.statistics is not None
+        views: dict[str, Callable[[Statistics], str]] = {
+            "md": compare_markdown, "csv": compare_csv, "latex": compare_latex, "html": compare_html,
+            "json": lambda s: json.dumps({"comparisons": statistics_json(s)["comparisons"],
+                                          "settings": asdict(s.settings)}, indent=2) + "\n",
+        }
+        return views[format_name](report.statistics)
     return FORMATS[format_name](report)
 
 
 def write_report(report: Report, options: ReportOptions) -> str:
     """The rendered report; written atomically to ``options.output`` when one is given."""
-    text = render(report, options.format)
+    text = render(report, options.format, options.compare)
     if options.output is not None:
         write_user_file(options.output, text.encode("utf-8"), "--output")
     return text
@@ -137,8 +159,26 @@ def _with_plots(report: Report, options: ReportOptions) -> Report:
     figure3 = write_figure3(report.data.rows, directory, stem, links_from) if plots and options.metric is None else None
     if figure3 is not None:
         plots = plots + (figure3,)
+    reliability = _reliability(report, directory, stem, links_from)
+    if reliability is not None:
+        plots = plots + (reliability,)
     data = report.data
     if not plots:
         warning = "--plots: no model besides the majority baseline has scores to compare; no plot written"
         data = replace(data, notes=data.notes + (warning,), warnings=data.warnings + (warning,))
     return replace(report, data=data, plots=plots)
+
+
+def _reliability(report: Report, directory: Path, stem: str, links_from: Path) -> PlotFile | None:
+    from bioeval.report.reliability import write_reliability
+
+    if report.statistics is None:
+        return None
+    return write_reliability(report.statistics.calibration, directory, stem, links_from)
+
+
+def _check_settings(settings: StatsSettings) -> None:
+    if settings.n_boot < 1:
+        raise BioevalError(f"--resamples must be 1 or more, got {settings.n_boot}")
+    if not 0.0 < settings.alpha < 1.0:
+        raise BioevalError(f"--alpha must lie strictly between 0 and 1, got {settings.alpha}")

@@ -8,6 +8,7 @@ from bioeval.report.data import ReportData, SampleUnit
 from bioeval.report.layouts import LayoutTable
 from bioeval.report.plots import PlotFile
 from bioeval.report.selection import PromptChoice
+from bioeval.report.stat_types import Statistics
 from bioeval.report.tables import Leaderboard, PromptTable
 
 
@@ -22,3 +23,4 @@ class Report:
     layout: tuple[LayoutTable, ...] = ()  # --layout: the paper's tables, rendered instead of the leaderboard
     choices: tuple[PromptChoice, ...] = ()  # the honest best prompt beside the test-selected one
     samples: tuple[SampleUnit, ...] = ()  # HTML drill-down: examples read from samples/
+    statistics: Statistics | None = None  # intervals over prompts, model vs model, variance, agreement, calibration

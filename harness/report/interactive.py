@@ -143,6 +143,11 @@ def to_html(report: Report) -> str:
     if report.plots:
         parts.append("<h2>Plots</h2>")
         parts.extend(_plots_html(report))
+    if report.statistics is not None:
+        from bioeval.report.stat_html import statistics_html
+
+        drawn = any(p.metric == "reliability" for p in report.plots)
+        parts.append(statistics_html(report.statistics, with_diagrams=not drawn))
     parts += ["<h2>Per-prompt results</h2>", prompt_tables_html(report),
               "<div id=\"drilldown\" hidden><div class=\"panel\"><button id=\"drill-close\">close</button>"
               "<h3 id=\"drill-title\"></h3><p id=\"drill-note\"></p><div class=\"scroll\" id=\"drill-body\"></div>"

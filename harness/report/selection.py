@@ -35,12 +35,12 @@ import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from bioeval.errors import BioevalError
 from bioeval.metrics.types import Prediction, Score
 from bioeval.report.data import ReportData, ReportRow
+from bioeval.report.unit_samples import UnitReader, UnitSamples
 
 FOLDS = 5
 SEED = 1234
@@ -61,7 +61,8 @@ class PromptChoice:
     detail: str = ""
 
 
-def choose_prompts(data: ReportData, folds: int = FOLDS, seed: int = SEED) -> tuple[PromptChoice, ...]:
+def choose_prompts(data: ReportData, folds: int = FOLDS, seed: int = SEED,
+                   reader: UnitReader | None = None) -> tuple[PromptChoice, ...]:
     """One choice per (model, task, metric) with two or more prompts; baselines left out."""
     groups: dict[tuple[str, str, str], list[ReportRow]] = {}
     for row in data.rows:
@@ -70,7 +71,7 @@ def choose_prompts(data: ReportData, folds: int = FOLDS, seed: int = SEED) -> tu
     dev: dict[tuple[str, str, str], list[ReportRow]] = {}
     for row in data.dev_rows:
         dev.setdefault((row.model, row.task, row.metric), []).append(row)
-    paths = {run.name: run.path for run in data.runs}
+    read = reader or UnitReader(data)
     choices = []
     for key, rows in groups.items():
         if len(rows) < 2:
@@ -78,7 +79,7 @@ def choose_prompts(data: ReportData, folds: int = FOLDS, seed: int = SEED) -> tu
         if key in dev:
             choices.append(on_validation(rows, dev[key]))
         else:
-            choices.append(by_folds(rows, paths, folds, seed))
+            choices.append(by_folds(rows, read, folds, seed))
     return tuple(choices)
 
 
@@ -132,9 +133,9 @@ class PromptSamples:
     options: Mapping[str, Any]
 
 
-def by_folds(rows: Sequence[ReportRow], paths: dict[str, Path], folds: int, seed: int) -> PromptChoice:
+def by_folds(rows: Sequence[ReportRow], read: UnitReader, folds: int, seed: int) -> PromptChoice:
     try:
-        samples = [_prompt_samples(row, paths[row.run]) for row in rows]
+        samples = [_prompt_samples(read(row)) for row in rows]
     except BioevalError as error:
         return _choice(rows, "", "", None, f"cross-validation not possible: {error}")
     try:
@@ -289,20 +290,7 @@ def _renaming(read: frozenset[str], samples: PromptSamples, into: PromptSamples)
     return rename
 
 
-def _prompt_samples(row: ReportRow, run_dir: Path) -> PromptSamples:
-    """This (model, task, prompt)'s predictions and gold values, read from samples/ as rescoring does."""
-    from bioeval.rundir.reader import read_run_record, read_sample_rows
-    from bioeval.scoring.predict import Outcome, gold, predict
-
-    record = read_run_record(run_dir)
-    info = record.prompts.get(f"{row.task}/{row.prompt}")
-    if info is None:
-        raise BioevalError(f"run {row.run} has no entry for prompt {row.task}/{row.prompt}")
-    outcomes = [Outcome.of_sample(sample) for sample in read_sample_rows(run_dir, row.score.unit)]
-    context = f"prompt {row.prompt!r} of {row.task}"
-    return PromptSamples(
-        prompt=row.prompt,
-        predictions={o.id: predict(info, row.score.unit.mode, o) for o in outcomes},
-        references={o.id: gold(info, o, context) for o in outcomes},
-        options=info.metric_options.to_json(),
-    )
+def _prompt_samples(unit: UnitSamples) -> PromptSamples:
+    """A (model, task, prompt)'s predictions and gold values, read from samples/ as rescoring does."""
+    return PromptSamples(prompt=unit.prompt, predictions=unit.predictions, references=unit.references,
+                         options=unit.options)

@@ -37,6 +37,9 @@ class LeaderboardColumn:
 class LeaderboardCell:
     value: float | None  # the chosen aggregate (or the published figure of a reference row)
     over_prompts: Aggregates | None  # None for reference rows
+    ci_low: float | None = None  # the mean's two-way (prompts x examples) bootstrap interval
+    ci_high: float | None = None
+    rank: int | None = None  # tie group: models not separable from the group's best share a rank
 
 
 @dataclass(frozen=True)

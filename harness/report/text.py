@@ -12,6 +12,7 @@ from bioeval.report.data import ReportData, delta_to_baseline
 from bioeval.report.document import Report
 from bioeval.report.latex import latex_escape
 from bioeval.report.layout_text import choices_markdown, layout_csv, layout_latex, layout_markdown
+from bioeval.report.stat_text import STAT_COLUMNS, stat_cells, statistics_json, statistics_latex, statistics_markdown
 from bioeval.report.tables import (
     BASELINE,
     DELTA,
@@ -50,6 +51,10 @@ def leaderboard_cell(row: LeaderboardRow, index: int) -> str:
     if cell.value is None:
         return "n/a"
     text = number(cell.value)
+    if cell.ci_low is not None and cell.ci_high is not None:
+        text += f" [{number(cell.ci_low, 3)}, {number(cell.ci_high, 3)}]"
+    if cell.rank is not None:
+        text += f" #{cell.rank}"
     if cell.over_prompts is not None and cell.over_prompts.n_undefined:
         text += f" ({cell.over_prompts.n_undefined} undefined)"
     return text
@@ -130,6 +135,8 @@ def to_markdown(report: Report) -> str:
         parts.append("Notes:\n\n" + "\n".join(f"- {note}" for note in notes))
     if report.choices:
         parts.append(choices_markdown(report.choices))
+    if report.statistics is not None:
+        parts.append(statistics_markdown(report.statistics))
     parts.append("## Per-prompt results")
     parts.append(LEGEND)
     for table in report.prompt_tables:
@@ -146,7 +153,7 @@ def to_csv(report: Report) -> str:
         return layout_csv(report.layout)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + STAT_COLUMNS)
     metrics = {(t.task, t.metric) for t in report.prompt_tables}
     for row in report.data.rows:
         if (row.task, row.metric) not in metrics:
@@ -161,6 +168,7 @@ def to_csv(report: Report) -> str:
             "" if versus is None else versus.method,
             "" if versus is None else str(versus.beats_baseline).lower(),
             row.run,
+            *stat_cells(report.statistics, row.model, row.task, row.prompt, row.metric),
         ])
     return out.getvalue()
 
@@ -194,11 +202,15 @@ def to_latex(report: Report) -> str:
         for index in range(len(board.columns)):
             cell = row.cells[index]
             text = "" if cell is None else ("n/a" if cell.value is None else number(cell.value))
+            if cell is not None and cell.ci_low is not None and cell.ci_high is not None:
+                text += f" [{number(cell.ci_low, 3)}, {number(cell.ci_high, 3)}]"
             bold = row.kind not in (REFERENCE, DELTA) and cell is not None and cell.value is not None and cell.value == best[index]
             cells.append(f"\\textbf{{{text}}}" if bold else text)
         cells.extend(benchmark_cell(b) if not b.missing else "--" for b in row.benchmarks)
         lines.append(" & ".join(cells) + " \\\\")
     lines += ["\\bottomrule", "\\end{tabular}"]
+    if report.statistics is not None:
+        lines += ["", statistics_latex(report.statistics)]
     return "\n".join(lines) + "\n"
 
 
@@ -233,6 +245,8 @@ def to_json(report: Report) -> str:
         "plots": [{"metric": p.metric, "png": str(p.png), "svg": str(p.svg)} for p in report.plots],
         "best_prompt": [asdict(choice) for choice in report.choices],
     }
+    if report.statistics is not None:
+        document["statistics"] = statistics_json(report.statistics)
     if report.layout:
         document["layout"] = [asdict(table) for table in report.layout]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

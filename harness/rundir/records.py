@@ -35,7 +35,7 @@ class Where:
     """A place in a file, for error messages: ``path`` and the 1-based line (or None)."""
 
     def __init__(self, path: Path | str, line: int | None = None) -> None:
-        self.path, self.line = Path(path), line
+        self.path, self.line = (path if isinstance(path, Path) else Path(path)), line  # no re-parse per line
 
     def fail(self, message: str) -> DataFileError:
         return DataFileError(self.path, message, self.line)

@@ -71,10 +71,11 @@ def test_the_page_sorts_drills_down_and_fits_1280px(sampled_model_run: Path, tmp
 
     first_cells = "Array.from(document.querySelectorAll('#leaderboard tbody tr')).map(r => r.children[1].textContent)"
     page.click("#leaderboard thead th[data-col='1']")
-    ascending = [float(v) for v in page.evaluate(first_cells) if _is_number(v)]
+    # a cell reads "mean [interval] #rank": sorted by its leading number
+    ascending = [float(v.split()[0]) for v in page.evaluate(first_cells) if v and _is_number(v.split()[0])]
     assert ascending == sorted(ascending) and len(ascending) > 2
     page.click("#leaderboard thead th[data-col='1']")
-    descending = [float(v) for v in page.evaluate(first_cells) if _is_number(v)]
+    descending = [float(v.split()[0]) for v in page.evaluate(first_cells) if v and _is_number(v.split()[0])]
     assert descending == sorted(descending, reverse=True)
 
     page.select_option("#filter-model", "copy-lm")
@@ -94,6 +95,26 @@ def test_the_page_sorts_drills_down_and_fits_1280px(sampled_model_run: Path, tmp
     full = Path(os.environ.get("BIOEVAL_SCREENSHOT_DIR", tmp_path)) / "report-1280.png"
     page.screenshot(path=str(full), full_page=True)
     assert shot.stat().st_size > 10_000 and full.stat().st_size > 10_000
+    assert errors == []
+
+
+def test_statistics_link_the_examples_most_often_wrong(sampled_model_run: Path, tmp_path: Path, page: Any) -> None:
+    out = tmp_path / "stats.html"
+    assert main(["report", str(sampled_model_run), "--format", "html", "--output", str(out)]) == 0
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("#model-vs-model").is_visible()
+    assert page.locator("figure.reliability svg rect.bin").count() > 0  # a reliability diagram, drawn inline
+    link = page.locator("ol.hardest a").first
+    target = link.get_attribute("href")
+    assert target and target.startswith("#ex-")
+    assert not page.locator(f"details{target}").evaluate("e => e.open")
+    link.click()
+    entry = page.locator(f"details{target}")
+    assert entry.evaluate("e => e.open") and entry.locator("pre").is_visible()
+    assert "gold:" in entry.locator("summary").text_content()
     assert errors == []
 
 

@@ -34,7 +34,8 @@ def test_markdown_leaderboard_and_per_prompt_tables(model_run: Path, capsys: pyt
     row = next(line for line in text.splitlines() if line.startswith(f"| {FAKE_MODEL} |"))
     assert row.split(" | ")[1] == f"{gad_mean:.4f}" and row.split(" | ")[4] == f"{ner_mean:.4f}"
     baseline = next(line for line in text.splitlines() if line.startswith("| majority (baseline) |"))
-    assert "| 0.0000 |" in baseline and "n/a" in baseline  # NER F1 0; Pearson of a constant undefined
+    # NER F1 0 (with its two-way interval); Pearson of a constant undefined
+    assert "| 0.0000 [0.000, 0.000] |" in baseline and "n/a" in baseline
     assert f"| prompt | family | version | {FAKE_MODEL} | majority |" in text
     assert "### gad - accuracy (n=30, 7 prompts)" in text
     # a per-prompt cell: value, interval, star where it beats the baseline, unparsed count

@@ -124,4 +124,5 @@ def test_baseline_only_in_an_undefined_metric(tmp_path: Path, capsys: pytest.Cap
     assert main(["report", str(run), "--format", "csv"]) == 0
     lm = [line for line in capsys.readouterr().out.splitlines() if line.startswith("lm,")]
     # no recorded comparison: the delta is taken against Pearson's stand-in for a constant, 0
-    assert lm == ["lm,biosses,p,bigbio,000000000000,pearson,0.3,,,10,0,,0.3,,,,pearson"]
+    # the statistics columns are empty without samples/, but say their seed and resamples
+    assert lm == ["lm,biosses,p,bigbio,000000000000,pearson,0.3,,,10,0,,0.3,,,,pearson" + "," * 16 + ",0,1000"]

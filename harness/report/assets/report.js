@@ -126,4 +126,12 @@
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") document.getElementById("drilldown").hidden = true;
   });
+
+  // a link to one example (the examples most often wrong) opens its entry
+  function openLinkedExample() {
+    const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+  window.addEventListener("hashchange", openLinkedExample);
+  openLinkedExample();
 })();
