@@ -23,7 +23,7 @@ from bioeval.executors.base import DONE, FAILED, Executor, Job
 from bioeval.executors.merge import MERGED, merge_ready, missing_pairs
 from bioeval.executors.shards import Shard, cut, shard_table
 from bioeval.executors.state import merge_lock, read_executor, write_executor
-from bioeval.rundir.layout import RunFolder
+from bioeval.rundir.layout import RUN_FILE, RunFolder
 from bioeval.rundir.reader import read_run_record
 
 POLL_SECONDS = 1.0
@@ -155,7 +155,8 @@ def _drive(args: argparse.Namespace, executor: Executor, plan: Any, folder: RunF
         except BaseException:
             if not args.detach:
                 executor.cancel(jobs)
-            _finish(run_dir, shards, "interrupted")
+            if (run_dir / RUN_FILE).is_file():  # the run's record says where it stopped
+                _finish(run_dir, shards, "interrupted")
             raise
     status = _finish(run_dir, shards, "complete" if not failed else "incomplete")
     _summary(run_dir, failed, status)

@@ -20,7 +20,7 @@ from bioeval.executors.shards import Shard
 from bioeval.executors.state import merge_lock
 from bioeval.rundir.layout import RUN_FILE, RunFolder
 from bioeval.rundir.reader import read_run_record, read_sample_rows, read_score_rows
-from bioeval.rundir.records import ModelDone, RunRecord, ScoreRow, UnitId
+from bioeval.rundir.records import ModelDone, RunRecord, UnitId
 from bioeval.scoring.predict import Outcome, ScoredUnit, score_outcomes
 
 MERGED = "merged"
@@ -165,7 +165,3 @@ def missing_pairs(run_dir: Path, shards: Sequence[Shard]) -> list[list[str]]:
     merged = set(read_run_record(run_dir).executor.get(MERGED, ()))
     pairs = [[s.model, s.task] for s in shards if s.id not in merged]
     return [list(p) for p in dict.fromkeys(tuple(p) for p in pairs)]
-
-
-def score_rows_of(run_dir: Path) -> list[ScoreRow]:
-    return read_score_rows(run_dir, required=False)
