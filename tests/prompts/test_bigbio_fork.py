@@ -116,7 +116,9 @@ def test_outputs_are_read_by_the_task_type_where_no_metric_says(imported):
         ("biosses", "bigbio_sts_similarity_how"): ("number", ("pearson",), BY_TASK_TYPE),  # metrics: []
         ("biosses", "bigbio_sts_seem_binary"): ("label", ("accuracy",), BY_METRICS),
         ("bioasq", "please_answer"): ("label", ("accuracy",), BY_TASK_TYPE),  # BLEU, ROUGE, Other
-        ("hallmarks_of_cancer", "bigbio_txtclass_refer_choices"): ("label_list", ("example_f1",), BY_TASK_TYPE),
+        # HoC: BLURB's example F1, BioMistral-NLU's label micro-F1 and BLUE's scorer (issue 20)
+        ("hallmarks_of_cancer", "bigbio_txtclass_refer_choices"): (
+            "label_list", ("example_f1", "label_micro_f1", "example_f1_blue"), BY_TASK_TYPE),
         ("scitail", "yes_no_entailment_framing"): ("label", ("accuracy",), BY_METRICS),
     }
     for (view_name, name), (output, metrics, read_by) in cases.items():
