@@ -66,7 +66,8 @@ def status_lines(run_dir: Path, log_lines: int = 5) -> list[str]:
     for entry in states:
         counts[entry["state"]] = counts.get(entry["state"], 0) + 1
     said = ", ".join(f"{n} {state}" for state, n in counts.items())
-    lines = [f"run {run_dir}: {record.status} ({document['executor']}, {len(states)} shards: {said})"]
+    shards = f"{len(states)} shard{'s' if len(states) != 1 else ''}"
+    lines = [f"run {run_dir}: {record.status} ({document['executor']}, {shards}: {said})"]
     header = ("shard", "state", "attempts", "job", "host", "started", "finished")
     rows = [tuple(str(e[k]) for k in header) for e in states]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]

@@ -171,7 +171,9 @@ def _no_shard_processes(out: Path) -> bool:
     return found.stdout.strip() == ""
 
 
-def test_sigterm_to_the_submitting_process_cancels_local_workers(shared_data, environment, tmp_path) -> None:
+def test_sigterm_to_the_submitting_process_cancels_local_workers_and_resume_finishes(
+    shared_data, inprocess, environment, tmp_path,
+) -> None:
     out = tmp_path / "cancel"
     process = subprocess.Popen(bioeval(*_one_shard_run(shared_data, out, "--executor", "local")), env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -182,6 +184,32 @@ def test_sigterm_to_the_submitting_process_cancels_local_workers(shared_data, en
     wait_for(lambda: _no_shard_processes(out), 30, "no process of the run left")
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["status"] == "interrupted"
+    status = run_bioeval(["status", str(out)], environment)
+    assert f"continue it: bioeval run --resume {out}" in status.stdout
+    # --resume keeps the baseline, resubmits the unfinished shard, and the merge is the run's
+    done = run_bioeval(["run", "--resume", str(out)], environment)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "majority: every prompt is done" in done.stderr and "submitting 1" in done.stderr
+    assert_same_run(out, inprocess, {("smollm2-135m", "gad"), ("majority", "gad")})
+
+
+def test_detached_slurm_jobs_merge_themselves(shared_data, inprocess, slurm, tmp_path) -> None:
+    out = tmp_path / "detached"
+    done = run_bioeval(_one_shard_run(shared_data, out, "--executor", "slurm", "--slurm-time", "30", "--detach"), slurm)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"watch with `bioeval status {out}`" in done.stderr
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["status"] == "running"  # the jobs run on without the submitting process
+    resumed = run_bioeval(["run", "--resume", str(out)], slurm)
+    assert resumed.returncode == 2 and "still Slurm jobs" in resumed.stderr  # no second job on a running shard
+
+    def complete() -> bool:
+        return json.loads((out / "run.json").read_text(encoding="utf-8"))["status"] == "complete"
+
+    wait_for(complete, 600, "the detached job to merge its shard and complete the run")
+    assert_same_run(out, inprocess, {("smollm2-135m", "gad"), ("majority", "gad")})
+    status = run_bioeval(["status", str(out)], slurm)
+    assert "complete (slurm, 1 shard: 1 done)" in status.stdout
 
 
 def test_sigterm_to_the_submitting_process_cancels_slurm_jobs(shared_data, slurm, tmp_path) -> None:
