@@ -120,3 +120,18 @@ def test_the_published_scorers_figure_is_merged_as_in_process(tiny_t5: Path, sha
     assert_same_run(merged, alone)
     metrics = {json.loads(line)["metric"] for line in (merged / "scores.jsonl").read_text().splitlines()}
     assert "pair_rows_micro_f1" in metrics
+
+
+def test_answer_orders_cut_into_parts_merge_in_the_runs_order(tiny_t5: Path, shared_data: Path, environment, tmp_path: Path) -> None:
+    """--permute-choices with --shard-examples (issue 22): a part holds whole questions, each
+    under every order, and the merge lists the rows as the run in one process does."""
+    common = ["run", "--model", f"hf:{tiny_t5}", "--tasks", "medqa", "--prompts", "letters_listed,options_inline_text",
+              "--permute-choices", "2", "--limit", "3", "--data-dir", str(shared_data)]
+    alone, merged = tmp_path / "alone", tmp_path / "merged"
+    for out, extra in ((alone, []), (merged, ["--executor", "local", "--workers", "2", "--gpus", "0,1",
+                                              "--shard-examples", "2"])):
+        done = run_bioeval([*common, "--output", str(out), *extra], environment)
+        assert done.returncode == 0, done.stderr[-3000:]
+    parts = sorted(s["id"] for s in _shards(merged))
+    assert [p.rsplit("__", 1)[1] for p in parts] == ["000000-000002", "000002-000003"]
+    assert_same_run(merged, alone, logliks_within=1e-4)
