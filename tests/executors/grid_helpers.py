@@ -61,19 +61,12 @@ def _unsafe(run: Path, safe_model: str) -> str:
     return next((name for name in models if safe_name(name) == safe_model), safe_model)
 
 
-def assert_same_run(
-    merged: Path, inprocess: Path, pairs: set[tuple[str, str]] | None = None, logliks_within: float | None = None,
-) -> None:
+def assert_same_run(merged: Path, inprocess: Path, pairs: set[tuple[str, str]] | None = None) -> None:
     """``merged`` is the in-process run; with ``pairs``, a run of some of its (model, task) units:
     those units' rows and samples are the same, and what run.json records of its tasks and
-    prompts (data hashes, prompt versions, baseline answers) is what the in-process run records.
-    ``logliks_within``: the samples' choice log-likelihoods may differ by this much (a task cut
-    into parts is batched otherwise, and a model's numbers move in the last digits with the
-    padding of its batch); everything else, scores included, is equal."""
+    prompts (data hashes, prompt versions, baseline answers) is what the in-process run records."""
     got, want = comparable(merged, pairs), comparable(inprocess, pairs)
     assert got["rows"] and got["samples"]
-    if logliks_within is not None:
-        _assert_close_samples(got.pop("samples"), want.pop("samples"), logliks_within)
     for key in want:
         if pairs is None:
             assert got[key] == want[key], f"{key} differs between {merged} and {inprocess}"
@@ -82,18 +75,6 @@ def assert_same_run(
         elif key != "config":
             extra = {k: v for k, v in got[key].items() if want[key].get(k) != v}
             assert not extra, f"{key} of {merged} not as in {inprocess}: {sorted(extra)[:5]}"
-
-
-def _assert_close_samples(got: dict, want: dict, within: float) -> None:  # noqa: ANN001
-    assert sorted(got) == sorted(want)
-    for name in want:
-        ours = [json.loads(line) for line in got[name].decode("utf-8").splitlines()]
-        theirs = [json.loads(line) for line in want[name].decode("utf-8").splitlines()]
-        assert len(ours) == len(theirs), name
-        for a, b in zip(ours, theirs):
-            la, lb = a.pop("choice_logliks", None), b.pop("choice_logliks", None)
-            assert a == b, (name, a.get("id"))
-            assert (la is None) == (lb is None) and all(abs(x - y) <= within for x, y in zip(la or (), lb or ())), name
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
