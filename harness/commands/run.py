@@ -199,11 +199,9 @@ def check_arguments(args: argparse.Namespace) -> None:
         from bioeval.config.overrides import parse_model_args
 
         parse_model_args(args.model_args)  # a malformed setting fails before any model is looked up
-    from bioeval.executors.options import misplaced_flag
+    from bioeval.executors.options import check_executor_arguments
 
-    misplaced = misplaced_flag(args)
-    if misplaced:
-        raise BioevalError(misplaced)
+    check_executor_arguments(args)
 
 
 def start(args: argparse.Namespace, arguments: tuple[str, ...]) -> int:

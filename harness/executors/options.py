@@ -3,26 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 EXECUTORS = ("local", "slurm", "ray")
-
-
-def _at_least(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number >= ``minimum``."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number >= {minimum}")
-        return value
-
-    return parse
-
-
-_positive, _count = _at_least(1), _at_least(0)
 
 
 def _gpu_ids(text: str) -> tuple[int, ...]:
@@ -39,7 +21,7 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--executor", choices=EXECUTORS, default=None,
                        help="run the shards as worker processes on this machine (local), as a Slurm job "
                        "array through submitit (slurm) or as Ray tasks (ray); default: in this process")
-    group.add_argument("--shard-examples", type=_positive, default=None, metavar="N",
+    group.add_argument("--shard-examples", type=int, default=None, metavar="N",
                        help="cut each task into shards of at most N examples (long generation tasks)")
     group.add_argument("--dry-run", action="store_true",
                        help="print the shard table (shard, model, task, examples, requests, GPUs, memory) and submit nothing")
@@ -47,20 +29,20 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
                        help="what each shard (of MODEL) asks for, over the alias's resources: and the planner's; repeatable")
     group.add_argument("--gpu-type", default="A100-80GB",
                        help="the cards the planner sizes GPU shards for (default A100-80GB)")
-    group.add_argument("--max-retries", type=_count, default=2, metavar="N",
+    group.add_argument("--max-retries", type=int, default=2, metavar="N",
                        help="resubmit a failed shard up to N times (it continues from its request cache; default 2)")
     group.add_argument("--detach", action="store_true",
                        help="slurm: submit and return, leaving the jobs running (watch with `bioeval status RUN`)")
-    group.add_argument("--workers", type=_positive, default=None, metavar="N",
+    group.add_argument("--workers", type=int, default=None, metavar="N",
                        help="local: shards run at once (default: 1 per GPU of --gpus, else 1)")
     group.add_argument("--gpus", type=_gpu_ids, default=None, metavar="IDS",
                        help="local: the GPU ids to pack shards onto (CUDA_VISIBLE_DEVICES per worker), e.g. 0,1,2,3")
     group.add_argument("--slurm-partition", default=None)
     group.add_argument("--slurm-account", default=None)
     group.add_argument("--slurm-qos", default=None)
-    group.add_argument("--slurm-time", type=_positive, default=24 * 60, metavar="MINUTES",
+    group.add_argument("--slurm-time", type=int, default=24 * 60, metavar="MINUTES",
                        help="time limit of each job (default 1440); a job that times out is requeued")
-    group.add_argument("--slurm-array-parallelism", type=_positive, default=16, metavar="N",
+    group.add_argument("--slurm-array-parallelism", type=int, default=16, metavar="N",
                        help="jobs of the array running at once (default 16)")
     group.add_argument("--slurm-option", action="append", default=None, metavar="KEY=VALUE",
                        help="an extra sbatch option, e.g. constraint=a100 or exclude=node12; repeatable")
@@ -75,6 +57,22 @@ OWN_FLAGS = {
 }
 ANY_EXECUTOR = ("shard_examples", "dry_run", "resources", "max_retries", "detach")
 DEFAULTS = {"max_retries": 2, "dry_run": False, "detach": False}
+
+
+def check_executor_arguments(args: argparse.Namespace) -> None:
+    """The executor options' ranges (the project's one check of integer options) and the
+    options the run's ``--executor`` does not take, each refused in one line."""
+    from bioeval.errors import BioevalError
+    from bioeval.inputs.numbers import check_int
+
+    check_int("--shard-examples", args.shard_examples, 1, unit="examples")
+    check_int("--max-retries", args.max_retries, 0)
+    for flag, value in (("--workers", args.workers), ("--slurm-time", args.slurm_time),
+                        ("--slurm-array-parallelism", args.slurm_array_parallelism)):
+        check_int(flag, value, 1)
+    misplaced = misplaced_flag(args)
+    if misplaced:
+        raise BioevalError(misplaced)
 
 
 def misplaced_flag(args: argparse.Namespace) -> str | None:
