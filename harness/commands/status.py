@@ -57,6 +57,7 @@ def shard_states(run_dir: Path) -> list[dict[str, Any]]:
 
 def status_lines(run_dir: Path, log_lines: int = 5) -> list[str]:
     from bioeval.executors.state import log_path, log_tail, read_executor
+    from bioeval.report.terminal import format_table
     from bioeval.rundir.reader import read_run_record
 
     record = read_run_record(run_dir)
@@ -69,9 +70,7 @@ def status_lines(run_dir: Path, log_lines: int = 5) -> list[str]:
     shards = f"{len(states)} shard{'s' if len(states) != 1 else ''}"
     lines = [f"run {run_dir}: {record.status} ({document['executor']}, {shards}: {said})"]
     header = ("shard", "state", "attempts", "job", "host", "started", "finished")
-    rows = [tuple(str(e[k]) for k in header) for e in states]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in (header, *rows)]
+    lines += format_table(header, [[e[k] for k in header] for e in states]).splitlines()
     for entry in states:
         if entry["state"] == "failed":
             lines.append(f"{entry['shard']} failed: {entry['error']} (log {log_path(run_dir, entry['shard'])})")

@@ -158,10 +158,10 @@ def shard_table(shards: Sequence[Shard]) -> list[str]:
          s.resources.source)
         for s in shards
     ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    from bioeval.report.terminal import format_table
+
     total_gpu_jobs = sum(1 for s in shards if s.resources.gpus)
-    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows), "", *model_summary(shards),
+    return [*format_table(header, rows).splitlines(), "", *model_summary(shards),
             f"{len(shards)} shards ({total_gpu_jobs} on GPUs), {sum(s.requests for s in shards):,} model requests"]
 
 
